@@ -1,0 +1,71 @@
+// Resolves a CASE argument: a case file as it is, or a log imported once into the user's cache.
+#include "app/case_source.hpp"
+
+#include "eventlog/case_reader.hpp"
+#include "eventlog/sha256.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <ostream>
+
+namespace asof {
+
+std::string cache_directory() {
+    const char* xdg = std::getenv("XDG_CACHE_HOME");
+    if (xdg && *xdg) return std::string(xdg) + "/asof";
+    const char* home = std::getenv("HOME");
+    return std::string(home && *home ? home : ".") + "/.cache/asof";
+}
+
+Result<std::string> resolve_case(const std::string& argument, ImportOptions options,
+                                 CliContext& context) {
+    std::error_code ec;
+    if (!std::filesystem::exists(argument, ec)) return fail("no such file", argument);
+    if (is_case_file(argument)) return argument;
+
+    auto digest = sha256_file(argument);
+    if (!digest) return tl::unexpected(digest.error());
+    Sha256 key;
+    key.update(to_hex(*digest));
+    key.update("\n");
+    key.update(import_options_json(options));
+    std::string directory = cache_directory();
+    std::string path = directory + "/" + to_hex(key.finish()).substr(0, 32) + ".asof";
+    if (is_case_file(path)) return path;
+
+    std::filesystem::create_directories(directory, ec);
+    if (ec) return fail("cannot create the cache folder: " + ec.message(), directory);
+    if (context.err_is_terminal) options.on_progress = terminal_progress(context);
+    options.cancel = context.cancel;
+    auto outcome = import_sources({argument}, path, options);
+    if (!outcome) return tl::unexpected(outcome.error());
+    const SourceOutcome& source = outcome->sources.front();
+    context.err << argument << ": " << source.events << " imported, " << source.rejected
+                << " rejected (cached as " << path << ")\n";
+    return path;
+}
+
+std::function<void(const ImportProgress&)> terminal_progress(CliContext& context) {
+    auto started = std::chrono::steady_clock::now();
+    return [&context, started](const ImportProgress& progress) {
+        double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        double mib = static_cast<double>(progress.raw_bytes) / (1 << 20);
+        double total = static_cast<double>(progress.raw_total) / (1 << 20);
+        double rate = seconds > 0 ? static_cast<double>(progress.events) / seconds : 0;
+        double fraction = progress.raw_total ? static_cast<double>(progress.raw_bytes) /
+                                                   static_cast<double>(progress.raw_total)
+                                             : 1.0;
+        double left = fraction > 0 ? seconds / fraction - seconds : 0;
+        char line[160];
+        std::snprintf(line, sizeof line,
+                      "\r%.1f / %.1f MiB  %3.0f%%  %lld events  %.0f events/s  %.0f s left   ", mib,
+                      total, fraction * 100, static_cast<long long>(progress.events), rate, left);
+        context.err << line << std::flush;
+        if (progress.raw_bytes >= progress.raw_total) context.err << "\r\x1b[K" << std::flush;
+    };
+}
+
+} // namespace asof

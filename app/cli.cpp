@@ -1,0 +1,104 @@
+// The asof command line, callable in-process: parses arguments with CLI11 and dispatches.
+#include "app/cli.hpp"
+
+#include "app/commands.hpp"
+
+#include <CLI/CLI.hpp>
+#include <ostream>
+
+namespace asof {
+namespace {
+
+void add_case_options(CLI::App* command, CaseArgument& source) {
+    command->add_option("CASE", source.path, "Case file, or a log to import into the cache")
+        ->required();
+    command->add_option("--map", source.map, "When CASE is a log: KEY=FIELD field mapping");
+    command->add_option("--source-tz", source.source_tz,
+                        "When CASE is a log: zone of naive times (default UTC)");
+}
+
+} // namespace
+
+int report_error(CliContext& context, const Error& error, int code) {
+    context.err << "asof: " << error.describe() << '\n';
+    return code;
+}
+
+int run_cli(const std::vector<std::string>& args, CliContext& context) {
+    CLI::App app{"asof: an audit and time-travel console for event logs", "asof"};
+    app.set_version_flag("--version", std::string("asof ") + ASOF_VERSION);
+    app.require_subcommand(1);
+    app.fallthrough(false);
+
+    ImportArgs import_args;
+    auto* import = app.add_subcommand("import", "Import logs into a case file");
+    import->add_option("LOG", import_args.logs, "JSON Lines logs (.jsonl, .ndjson, .json, .gz)")
+        ->required();
+    import->add_option("-o,--output", import_args.output,
+                       "Case file to create or add to (default: first LOG's name + .asof)");
+    import->add_option("--format", import_args.format, "Source format")
+        ->check(CLI::IsMember({"auto", "jsonl"}));
+    import->add_option("--map", import_args.map,
+                       "KEY=FIELD: take KEY (id, stream, type, ts, "
+                       "recorded, version, actor, data, meta) from FIELD");
+    import->add_option("--source-tz", import_args.source_tz, "Zone of naive times (default UTC)");
+    import->add_flag("--strict", import_args.strict, "Stop at the first rejected line");
+    import->add_flag("-q,--quiet", import_args.quiet, "No progress line");
+
+    CaseArgument info_source;
+    bool info_json = false;
+    auto* info = app.add_subcommand("info", "Summarise a case: counts, sources, integrity");
+    add_case_options(info, info_source);
+    info->add_flag("--json", info_json, "Machine-readable output");
+
+    CaseArgument rejects_source;
+    bool rejects_json = false;
+    auto* rejects = app.add_subcommand("rejects", "List the lines that did not become events");
+    add_case_options(rejects, rejects_source);
+    rejects->add_flag("--json", rejects_json, "Machine-readable output");
+
+    EventsArgs events_args;
+    auto* events = app.add_subcommand("events", "List events in time order");
+    add_case_options(events, events_args.source);
+    events->add_option("--stream", events_args.stream, "Only this stream (exact name)");
+    events->add_option("--from", events_args.from, "From this instant (inclusive), ISO 8601");
+    events->add_option("--to", events_args.to, "To this instant (exclusive), ISO 8601");
+    events->add_option("--tz", events_args.tz,
+                       "Zone for showing times and reading naive --from/--to (default: system)");
+    events->add_option("--limit", events_args.limit, "At most N events")
+        ->check(CLI::NonNegativeNumber);
+    events->add_option("--format", events_args.format, "Output format")
+        ->check(CLI::IsMember({"table", "csv", "json", "jsonl"}));
+
+    CaseArgument verify_source;
+    bool verify_json = false;
+    auto* verify = app.add_subcommand(
+        "verify", "Recompute the hash chain: has the case changed since import?");
+    add_case_options(verify, verify_source);
+    verify->add_flag("--json", verify_json, "Machine-readable output");
+
+    std::vector<std::string> reversed(args.rbegin(), args.rend());
+    try {
+        app.parse(reversed);
+    } catch (const CLI::ParseError& error) {
+        std::ostringstream out, err;
+        int code = app.exit(error, out, err);
+        context.out << out.str();
+        context.err << err.str();
+        return code == 0 ? exit_ok : exit_usage;
+    }
+
+    try {
+        if (*import) return cmd_import(import_args, context);
+        if (*info) return cmd_info(info_source, info_json, context);
+        if (*rejects) return cmd_rejects(rejects_source, rejects_json, context);
+        if (*events) return cmd_events(events_args, context);
+        if (*verify) return cmd_verify(verify_source, verify_json, context);
+    } catch (const std::exception& failure) {
+        context.err << "asof: internal error: " << failure.what() << '\n';
+        return exit_internal;
+    }
+    return exit_usage;
+}
+
+} // namespace asof

@@ -1,0 +1,65 @@
+// `asof import`: builds or extends a case file from logs and prints what became of every line.
+#include "app/case_source.hpp"
+#include "app/commands.hpp"
+
+#include <filesystem>
+#include <ostream>
+
+namespace asof {
+namespace {
+
+// "logs/orders.jsonl.gz" -> "orders.asof" in the current folder.
+std::string default_case_name(const std::string& log) {
+    std::string name = std::filesystem::path(log).filename().string();
+    for (const char* suffix : {".gz", ".jsonl", ".ndjson", ".json"})
+        if (name.size() > std::string_view(suffix).size() && name.ends_with(suffix))
+            name.resize(name.size() - std::string_view(suffix).size());
+    return name + ".asof";
+}
+
+} // namespace
+
+int cmd_import(const ImportArgs& args, CliContext& context) {
+    ImportOptions options;
+    options.format = args.format;
+    options.map = args.map;
+    options.source_tz = args.source_tz;
+    options.strict = args.strict;
+    options.cancel = context.cancel;
+    if (context.err_is_terminal && !args.quiet) options.on_progress = terminal_progress(context);
+
+    std::string output = args.output.empty() ? default_case_name(args.logs.front()) : args.output;
+    auto outcome = import_sources(args.logs, output, options);
+    if (!outcome) {
+        bool interrupted = context.cancel && context.cancel->load();
+        bool bad_input = outcome.error().message.find("internal error") == std::string::npos;
+        return report_error(context, outcome.error(),
+                            interrupted ? exit_interrupted
+                            : bad_input ? exit_bad_input
+                                        : exit_internal);
+    }
+    std::int64_t imported = 0, rejected = 0;
+    for (const auto& source : outcome->sources) {
+        if (source.already_imported) {
+            context.out << source.path << ": already in the case (sha256 " << source.sha256
+                        << "), nothing added\n";
+            continue;
+        }
+        context.out << source.path << ": " << source.events << " imported, " << source.rejected
+                    << " rejected";
+        if (source.findings) context.out << ", " << source.findings << " integrity findings";
+        if (source.naive_times)
+            context.out << ", " << source.naive_times << " times without zone read in "
+                        << args.source_tz;
+        context.out << '\n';
+        imported += source.events;
+        rejected += source.rejected;
+    }
+    if (outcome->sources.size() > 1)
+        context.out << "total: " << imported << " imported, " << rejected << " rejected\n";
+    context.out << "case file: " << output << '\n';
+    if (rejected) context.out << "see the rejected lines with: asof rejects " << output << '\n';
+    return exit_ok;
+}
+
+} // namespace asof

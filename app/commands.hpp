@@ -1,0 +1,50 @@
+// The asof subcommands, each a function from parsed options to an exit code.
+#pragma once
+
+#include "app/cli.hpp"
+#include "eventlog/import.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace asof {
+
+// Options every command that takes a CASE shares: how a log given instead is imported.
+struct CaseArgument {
+    std::string path;
+    std::vector<std::string> map;
+    std::string source_tz = "UTC";
+};
+
+struct ImportArgs {
+    std::vector<std::string> logs;
+    std::string output;
+    std::string format = "auto";
+    std::vector<std::string> map;
+    std::string source_tz = "UTC";
+    bool strict = false;
+    bool quiet = false;
+};
+
+struct EventsArgs {
+    CaseArgument source;
+    std::optional<std::string> stream, from, to, tz;
+    std::optional<std::int64_t> limit;
+    std::string format = "table";
+};
+
+int cmd_import(const ImportArgs& args, CliContext& context);
+int cmd_info(const CaseArgument& source, bool json, CliContext& context);
+int cmd_rejects(const CaseArgument& source, bool json, CliContext& context);
+int cmd_verify(const CaseArgument& source, bool json, CliContext& context);
+int cmd_events(const EventsArgs& args, CliContext& context);
+
+// Prints an error as "asof: where: message" and returns `code`.
+int report_error(CliContext& context, const Error& error, int code);
+
+// Resolves `source` to an open read-only case, printing the error when it cannot.
+std::optional<std::string> resolve_case_argument(const CaseArgument& source, CliContext& context,
+                                                 int& exit_code);
+
+} // namespace asof

@@ -1,0 +1,222 @@
+// Read-only access to a case file: its summary, sources, rejects, findings and events.
+#include "eventlog/case_reader.hpp"
+
+#include "eventlog/case_schema.hpp"
+#include "eventlog/sha256.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+
+namespace asof {
+namespace {
+
+Timestamp from_micros(std::int64_t value) {
+    return Timestamp(Micros(value));
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j)
+        row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            std::size_t above = row[j];
+            bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
+                        std::tolower(static_cast<unsigned char>(b[j - 1]));
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (same ? 0 : 1)});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+} // namespace
+
+bool is_case_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    char header[72] = {};
+    if (!in.read(header, sizeof header)) return false;
+    if (std::string_view(header, 16) != std::string_view("SQLite format 3\0", 16)) return false;
+    // The application id is the big-endian 32-bit integer at offset 68 of the header.
+    std::uint32_t id = 0;
+    for (int i = 68; i < 72; ++i)
+        id = (id << 8) | static_cast<unsigned char>(header[i]);
+    return id == static_cast<std::uint32_t>(case_application_id);
+}
+
+Result<sql::Db> open_case(const std::string& path) {
+    if (!is_case_file(path)) return fail("not an asof case file", path);
+    auto db = sql::Db::open(path, sql::Db::Mode::read_only);
+    if (!db) return db;
+    auto version = db->scalar_int("PRAGMA user_version");
+    if (!version) return tl::unexpected(version.error());
+    if (*version != case_schema_version)
+        return fail("case file has schema version " + std::to_string(*version) +
+                        " and this asof reads version " + std::to_string(case_schema_version),
+                    path);
+    return db;
+}
+
+Result<CaseInfo> read_case_info(sql::Db& db) {
+    CaseInfo info;
+    auto totals =
+        db.prepare("SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM streams), "
+                   "(SELECT count(*) FROM rejects), (SELECT min(ts) FROM events), (SELECT max(ts) "
+                   "FROM events)");
+    if (!totals) return tl::unexpected(totals.error());
+    if (auto row = totals->step(); !row) return tl::unexpected(row.error());
+    info.events = totals->column_int(0);
+    info.streams = totals->column_int(1);
+    info.rejected = totals->column_int(2);
+    if (!totals->column_is_null(3)) info.first = from_micros(totals->column_int(3));
+    if (!totals->column_is_null(4)) info.last = from_micros(totals->column_int(4));
+
+    auto sources = db.prepare(
+        "SELECT id, source_path, source_name, source_sha256, format, mapping, source_tz, "
+        "source_size, lines, events, rejected, naive_times, started_at, finished_at, chain_head "
+        "FROM imports ORDER BY id");
+    if (!sources) return tl::unexpected(sources.error());
+    for (;;) {
+        auto row = sources->step();
+        if (!row) return tl::unexpected(row.error());
+        if (!*row) break;
+        SourceInfo source;
+        source.id = sources->column_int(0);
+        source.path = sources->column_text(1);
+        source.name = sources->column_text(2);
+        source.sha256 = sources->column_text(3);
+        source.format = sources->column_text(4);
+        source.mapping = sources->column_text(5);
+        source.source_tz = sources->column_text(6);
+        source.size = sources->column_int(7);
+        source.lines = sources->column_int(8);
+        source.events = sources->column_int(9);
+        source.rejected = sources->column_int(10);
+        source.naive_times = sources->column_int(11);
+        source.started_at = from_micros(sources->column_int(12));
+        if (!sources->column_is_null(13)) source.finished_at = from_micros(sources->column_int(13));
+        source.chain_head = to_hex(sources->column_blob(14));
+        info.sources.push_back(std::move(source));
+    }
+
+    auto findings =
+        db.prepare("SELECT f.kind, coalesce(s.name, ''), f.seq, f.detail FROM findings f "
+                   "LEFT JOIN streams s ON s.id = f.stream_id ORDER BY f.seq, f.id");
+    if (!findings) return tl::unexpected(findings.error());
+    for (;;) {
+        auto row = findings->step();
+        if (!row) return tl::unexpected(row.error());
+        if (!*row) break;
+        info.findings.push_back({std::string(findings->column_text(0)),
+                                 std::string(findings->column_text(1)), findings->column_opt_int(2),
+                                 std::string(findings->column_text(3))});
+    }
+    return info;
+}
+
+Result<std::vector<RejectInfo>> read_rejects(sql::Db& db) {
+    auto stmt = db.prepare(
+        "SELECT i.source_name, r.line, r.byte_offset, r.reason, r.excerpt FROM rejects r "
+        "JOIN imports i ON i.id = r.import_id ORDER BY r.import_id, r.line");
+    if (!stmt) return tl::unexpected(stmt.error());
+    std::vector<RejectInfo> rejects;
+    for (;;) {
+        auto row = stmt->step();
+        if (!row) return tl::unexpected(row.error());
+        if (!*row) break;
+        rejects.push_back({std::string(stmt->column_text(0)), stmt->column_int(1),
+                           stmt->column_int(2), std::string(stmt->column_text(3)),
+                           std::string(stmt->column_text(4))});
+    }
+    return rejects;
+}
+
+Result<std::vector<std::string>> nearest_stream_names(sql::Db& db, std::string_view name,
+                                                      std::size_t count) {
+    auto stmt = db.prepare("SELECT name FROM streams");
+    if (!stmt) return tl::unexpected(stmt.error());
+    std::vector<std::pair<std::size_t, std::string>> scored;
+    for (;;) {
+        auto row = stmt->step();
+        if (!row) return tl::unexpected(row.error());
+        if (!*row) break;
+        std::string candidate(stmt->column_text(0));
+        scored.emplace_back(edit_distance(name, candidate), std::move(candidate));
+    }
+    std::size_t keep = std::min(count, scored.size());
+    std::partial_sort(scored.begin(), scored.begin() + static_cast<std::ptrdiff_t>(keep),
+                      scored.end());
+    std::vector<std::string> names;
+    for (std::size_t i = 0; i < keep; ++i)
+        names.push_back(std::move(scored[i].second));
+    return names;
+}
+
+Result<std::int64_t> for_each_event(sql::Db& db, const EventFilter& filter,
+                                    const std::function<void(const StoredEvent&)>& visit) {
+    std::optional<std::int64_t> stream_id;
+    if (filter.stream) {
+        auto lookup = db.prepare("SELECT id FROM streams WHERE name = ?1");
+        if (!lookup) return tl::unexpected(lookup.error());
+        lookup->bind(1, *filter.stream);
+        auto row = lookup->step();
+        if (!row) return tl::unexpected(row.error());
+        if (!*row) {
+            auto near = nearest_stream_names(db, *filter.stream);
+            std::string hint;
+            if (near && !near->empty()) {
+                hint = "; did you mean ";
+                for (std::size_t i = 0; i < near->size(); ++i)
+                    hint += (i ? ", " : "") + std::string("\"") + (*near)[i] + "\"";
+                hint += "?";
+            }
+            return fail("unknown stream \"" + *filter.stream + "\"" + hint, "--stream");
+        }
+        stream_id = lookup->column_int(0);
+    }
+
+    // Fixed statement shapes; every value is bound (NULL bounds are open).
+    const char* sql_text =
+        stream_id
+            ? "SELECT e.seq, e.event_id, s.name, e.type, e.version, e.ts, e.actor, p.data, p.meta "
+              "FROM event_streams l JOIN events e ON e.seq = l.seq "
+              "JOIN streams s ON s.id = e.stream_id JOIN event_payloads p ON p.seq = e.seq "
+              "WHERE l.stream_id = ?1 AND l.ts >= coalesce(?2, -9223372036854775807) "
+              "AND l.ts < coalesce(?3, 9223372036854775807) ORDER BY l.ts, l.seq LIMIT ?4"
+            : "SELECT e.seq, e.event_id, s.name, e.type, e.version, e.ts, e.actor, p.data, p.meta "
+              "FROM events e JOIN streams s ON s.id = e.stream_id "
+              "JOIN event_payloads p ON p.seq = e.seq "
+              "WHERE e.ts >= coalesce(?2, -9223372036854775807) "
+              "AND e.ts < coalesce(?3, 9223372036854775807) ORDER BY e.ts, e.seq LIMIT ?4";
+    auto stmt = db.prepare(sql_text);
+    if (!stmt) return tl::unexpected(stmt.error());
+    if (stream_id) stmt->bind(1, *stream_id);
+    if (filter.from) stmt->bind(2, std::int64_t{filter.from->time_since_epoch().count()});
+    if (filter.to) stmt->bind(3, std::int64_t{filter.to->time_since_epoch().count()});
+    stmt->bind(4, filter.limit ? *filter.limit : std::int64_t{-1});
+
+    std::int64_t count = 0;
+    StoredEvent event;
+    for (;;) {
+        auto row = stmt->step();
+        if (!row) return tl::unexpected(row.error());
+        if (!*row) break;
+        event.seq = stmt->column_int(0);
+        event.event_id = stmt->column_opt_text(1);
+        event.stream = stmt->column_text(2);
+        event.type = stmt->column_opt_text(3);
+        event.version = stmt->column_opt_int(4);
+        event.ts = from_micros(stmt->column_int(5));
+        event.actor = stmt->column_opt_text(6);
+        event.data = stmt->column_opt_text(7);
+        event.meta = stmt->column_opt_text(8);
+        visit(event);
+        ++count;
+    }
+    return count;
+}
+
+} // namespace asof

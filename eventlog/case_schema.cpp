@@ -1,0 +1,150 @@
+// The case file's schema: the tables, the migrations between schema versions, and its indexes.
+#include "eventlog/case_schema.hpp"
+
+#include <array>
+#include <string>
+
+namespace asof {
+namespace {
+
+// Schema version 1. Times are INTEGER microseconds since the epoch, UTC.
+constexpr const char* schema_v1 = R"sql(
+CREATE TABLE case_info (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE imports (
+    id            INTEGER PRIMARY KEY,
+    source_path   TEXT NOT NULL,
+    source_name   TEXT NOT NULL,
+    source_size   INTEGER NOT NULL,
+    source_sha256 TEXT NOT NULL UNIQUE,
+    format        TEXT NOT NULL,
+    mapping       TEXT NOT NULL,   -- JSON object: role -> field path actually used
+    source_tz     TEXT NOT NULL,   -- zone in which naive times were read
+    options       TEXT NOT NULL,   -- JSON object of the options that shape the result
+    started_at    INTEGER NOT NULL,
+    finished_at   INTEGER,
+    lines         INTEGER NOT NULL DEFAULT 0,  -- non-empty lines read
+    events        INTEGER NOT NULL DEFAULT 0,
+    rejected      INTEGER NOT NULL DEFAULT 0,
+    naive_times   INTEGER NOT NULL DEFAULT 0,  -- events whose time carried no zone
+    first_seq     INTEGER,
+    last_seq      INTEGER,
+    chain_head    BLOB               -- hash chain value after this import's last event
+) STRICT;
+
+CREATE TABLE streams (
+    id   INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    kind TEXT,                       -- "discrepancy" of "discrepancy-4721", when derivable
+    key  TEXT                        -- "4721"
+) STRICT;
+CREATE INDEX streams_kind_key ON streams (kind COLLATE NOCASE, key COLLATE NOCASE);
+
+CREATE TABLE events (
+    seq         INTEGER PRIMARY KEY, -- global import order; the stable tie-breaker
+    event_id    TEXT,
+    ts          INTEGER NOT NULL,    -- occurred-at
+    recorded_ts INTEGER,
+    type        TEXT,
+    stream_id   INTEGER NOT NULL REFERENCES streams (id),  -- the primary stream
+    version     INTEGER,             -- version within the primary stream
+    actor       TEXT,
+    import_id   INTEGER NOT NULL REFERENCES imports (id),
+    line        INTEGER NOT NULL,    -- 1-based line in the source
+    byte_offset INTEGER NOT NULL     -- offset of the line in the (decompressed) source
+) STRICT;
+
+-- The bulky part of each event, apart so that scans and index builds over events stay small.
+CREATE TABLE event_payloads (
+    seq  INTEGER PRIMARY KEY REFERENCES events (seq),
+    data TEXT,                       -- JSON
+    meta TEXT,                       -- JSON
+    hash BLOB NOT NULL               -- hash chain value: SHA-256(previous hash || canonical bytes)
+) STRICT;
+
+-- Every stream an event belongs to, the primary one included (qualifier NULL for it).
+CREATE TABLE event_streams (
+    stream_id INTEGER NOT NULL,
+    ts        INTEGER NOT NULL,
+    seq       INTEGER NOT NULL,
+    qualifier TEXT,
+    PRIMARY KEY (stream_id, ts, seq)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE rejects (
+    id          INTEGER PRIMARY KEY,
+    import_id   INTEGER NOT NULL REFERENCES imports (id),
+    line        INTEGER NOT NULL,
+    byte_offset INTEGER NOT NULL,
+    reason      TEXT NOT NULL,
+    excerpt     TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE findings (
+    id        INTEGER PRIMARY KEY,
+    import_id INTEGER NOT NULL REFERENCES imports (id),
+    kind      TEXT NOT NULL,
+    stream_id INTEGER,
+    seq       INTEGER,
+    detail    TEXT NOT NULL
+) STRICT;
+CREATE INDEX findings_seq ON findings (seq);
+)sql";
+
+constexpr std::array<const char*, 5> event_index_names = {
+    "events_ts", "events_type_ts", "events_actor_ts", "events_event_id", "events_stream_version"};
+
+constexpr const char* event_indexes = R"sql(
+CREATE INDEX IF NOT EXISTS events_ts ON events (ts);
+CREATE INDEX IF NOT EXISTS events_type_ts ON events (type, ts);
+CREATE INDEX IF NOT EXISTS events_actor_ts ON events (actor, ts);
+CREATE INDEX IF NOT EXISTS events_event_id ON events (event_id);
+CREATE INDEX IF NOT EXISTS events_stream_version ON events (stream_id, version, ts);
+)sql";
+
+} // namespace
+
+Result<void> migrate_case(sql::Db& db) {
+    auto app_id = db.scalar_int("PRAGMA application_id");
+    if (!app_id) return tl::unexpected(app_id.error());
+    auto version = db.scalar_int("PRAGMA user_version");
+    if (!version) return tl::unexpected(version.error());
+    auto tables = db.scalar_int("SELECT count(*) FROM sqlite_schema");
+    if (!tables) return tl::unexpected(tables.error());
+
+    if (*app_id != case_application_id && !(*app_id == 0 && *tables == 0))
+        return fail("not an asof case file (it is another SQLite database)", db.path());
+    if (*version > case_schema_version)
+        return fail("case file has schema version " + std::to_string(*version) +
+                        ", newer than this asof understands (" +
+                        std::to_string(case_schema_version) + "); upgrade asof",
+                    db.path());
+    if (*version == case_schema_version) return {};
+
+    auto tx = sql::Transaction::begin(db);
+    if (!tx) return tl::unexpected(tx.error());
+    if (*version < 1) {
+        if (auto ok = db.exec(schema_v1); !ok) return ok;
+        if (auto ok = db.exec(event_indexes); !ok) return ok;
+    }
+    // Later migrations go here as `if (*version < N) { ... }`, each bringing N-1 to N.
+    std::string pragmas = "PRAGMA application_id = " + std::to_string(case_application_id) +
+                          "; PRAGMA user_version = " + std::to_string(case_schema_version) + ";";
+    if (auto ok = db.exec(pragmas); !ok) return ok;
+    return tx->commit();
+}
+
+Result<void> create_event_indexes(sql::Db& db) {
+    return db.exec(event_indexes);
+}
+
+Result<void> drop_event_indexes(sql::Db& db) {
+    for (const char* name : event_index_names)
+        if (auto ok = db.exec(std::string("DROP INDEX IF EXISTS ") + name); !ok) return ok;
+    return {};
+}
+
+} // namespace asof

@@ -1,0 +1,132 @@
+// Recomputes a case file's hash chain and checks its sources, to tell whether anything changed.
+#include "eventlog/verify.hpp"
+
+#include "eventlog/hash_chain.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+
+namespace asof {
+namespace {
+
+constexpr std::size_t max_listed_problems = 20;
+
+struct ImportRecord {
+    std::string name, path, sha256;
+    std::int64_t events = 0, counted = 0;
+    std::optional<std::int64_t> last_seq;
+    std::vector<unsigned char> head;
+};
+
+std::optional<std::string_view> opt_text(const sql::Stmt& row, int col) {
+    if (row.column_is_null(col)) return std::nullopt;
+    return row.column_text(col);
+}
+
+} // namespace
+
+Result<VerifyReport> verify_case(sql::Db& db, bool check_sources) {
+    VerifyReport report;
+    std::map<std::int64_t, ImportRecord> imports;
+    auto list = db.prepare(
+        "SELECT id, source_name, source_path, source_sha256, events, last_seq, chain_head "
+        "FROM imports ORDER BY id");
+    if (!list) return tl::unexpected(list.error());
+    for (;;) {
+        auto row = list->step();
+        if (!row) return tl::unexpected(row.error());
+        if (!*row) break;
+        auto blob = list->column_blob(6);
+        imports[list->column_int(0)] = {std::string(list->column_text(1)),
+                                        std::string(list->column_text(2)),
+                                        std::string(list->column_text(3)),
+                                        list->column_int(4),
+                                        0,
+                                        list->column_opt_int(5),
+                                        std::vector<unsigned char>(blob.begin(), blob.end())};
+    }
+
+    std::size_t problems = 0;
+    auto problem = [&](std::string text) {
+        if (++problems <= max_listed_problems) report.problems.push_back(std::move(text));
+    };
+    auto events = db.prepare(
+        "SELECT e.seq, e.event_id, e.ts, e.recorded_ts, e.type, s.name, e.version, e.actor, "
+        "p.data, p.meta, p.hash, e.import_id, e.line FROM events e "
+        "LEFT JOIN streams s ON s.id = e.stream_id LEFT JOIN event_payloads p ON p.seq = e.seq "
+        "ORDER BY e.seq");
+    if (!events) return tl::unexpected(events.error());
+    Digest chain = chain_genesis;
+    Sha256 hasher;
+    std::string canonical;
+    for (;;) {
+        auto row = events->step();
+        if (!row) return tl::unexpected(row.error());
+        if (!*row) break;
+        const sql::Stmt& e = *events;
+        CanonicalFields fields;
+        fields.event_id = opt_text(e, 1);
+        fields.ts = e.column_int(2);
+        fields.recorded_ts = e.column_opt_int(3);
+        fields.type = opt_text(e, 4);
+        fields.stream = e.column_text(5);
+        fields.version = e.column_opt_int(6);
+        fields.actor = opt_text(e, 7);
+        fields.data = opt_text(e, 8);
+        fields.meta = opt_text(e, 9);
+        canonical_bytes(fields, canonical);
+        chain = chain_next(hasher, chain, canonical);
+        ++report.events_checked;
+
+        std::int64_t seq = e.column_int(0);
+        auto stored = e.column_blob(10);
+        auto found = imports.find(e.column_int(11));
+        std::string where = found == imports.end()
+                                ? "an unknown import"
+                                : found->second.name + ":" + std::to_string(e.column_int(12));
+        if (!std::equal(stored.begin(), stored.end(), chain.begin(), chain.end())) {
+            problem("event seq " + std::to_string(seq) + " (" + where +
+                    ") does not match its recorded hash: it was changed after import");
+            // Continue from the stored value so that one edit is reported once.
+            if (stored.size() == chain.size())
+                std::copy(stored.begin(), stored.end(), chain.begin());
+        }
+        if (found == imports.end()) {
+            problem("event seq " + std::to_string(seq) + " belongs to no recorded import");
+            continue;
+        }
+        ++found->second.counted;
+        if (found->second.last_seq == seq &&
+            !std::equal(found->second.head.begin(), found->second.head.end(), chain.begin(),
+                        chain.end()))
+            problem("the chain head recorded for " + found->second.name +
+                    " does not match its events");
+    }
+    for (const auto& [id, record] : imports)
+        if (record.counted != record.events)
+            problem(record.name + " recorded " + std::to_string(record.events) +
+                    " events but the case holds " + std::to_string(record.counted) +
+                    ": events were added or deleted after import");
+    if (problems > max_listed_problems)
+        report.problems.push_back("... and " + std::to_string(problems - max_listed_problems) +
+                                  " more problems");
+    report.head = to_hex(chain);
+
+    if (check_sources) {
+        for (const auto& [id, record] : imports) {
+            std::error_code ec;
+            if (!std::filesystem::exists(record.path, ec)) {
+                report.sources.push_back({record.path, "missing"});
+                continue;
+            }
+            auto digest = sha256_file(record.path);
+            report.sources.push_back({record.path, digest && to_hex(*digest) == record.sha256
+                                                       ? "unchanged"
+                                                       : "changed"});
+        }
+    }
+    return report;
+}
+
+} // namespace asof
