@@ -88,6 +88,15 @@ int two_digits(std::string_view text, std::size_t pos) {
     return (text[pos] - '0') * 10 + (text[pos + 1] - '0');
 }
 
+bool is_zone_start(char c) {
+    return c == 'Z' || c == 'z' || c == '+' || c == '-';
+}
+
+// Steps over one space that stands before a zone ("11:12:33 +02:00", as format_in_zone writes).
+void skip_space_before_zone(std::string_view text, std::size_t& pos) {
+    if (pos + 1 < text.size() && text[pos] == ' ' && is_zone_start(text[pos + 1])) ++pos;
+}
+
 // Null and the UTC zones, which need no zone lookup; other zero-offset zones take the slow path.
 bool is_utc(const date::time_zone* zone) {
     if (zone == nullptr) return true;
@@ -265,15 +274,13 @@ Result<ParsedTime> parse_iso8601(std::string_view text, const date::time_zone* z
                 scale /= 10;
                 ++pos;
             }
-            if (pos < n && text[pos] != 'Z' && text[pos] != 'z' && text[pos] != '+' &&
-                text[pos] != '-')
+            skip_space_before_zone(text, pos);
+            if (pos < n && !is_zone_start(text[pos]))
                 return expected_at("'Z', '+' or '-' after the fraction", pos, text);
-        } else if (pos < n && text[pos] != 'Z' && text[pos] != 'z' && text[pos] != '+' &&
-                   text[pos] != '-') {
+        } else if (skip_space_before_zone(text, pos), pos < n && !is_zone_start(text[pos])) {
             return expected_at("'.', 'Z', '+' or '-' after the second", pos, text);
         }
-    } else if (pos < n && text[pos] != 'Z' && text[pos] != 'z' && text[pos] != '+' &&
-               text[pos] != '-') {
+    } else if (skip_space_before_zone(text, pos), pos < n && !is_zone_start(text[pos])) {
         return expected_at("':', 'Z', '+' or '-' after the minute", pos, text);
     }
 

@@ -645,3 +645,18 @@ TEST_CASE("format_in_zone and parse_iso8601 round-trip", "[time]") {
     }
     CHECK(failures == 0);
 }
+
+TEST_CASE("a time as format_in_zone shows it parses back", "[time]") {
+    auto t = utc(2026, 4, 14, 9, 12, 33);
+    auto shown = format_in_zone(t, zone("Europe/Berlin"));
+    REQUIRE(shown == "2026-04-14 11:12:33 +02:00");
+    auto parsed = parse_iso8601(shown);
+    REQUIRE(parsed);
+    CHECK(parsed->at == t);
+    CHECK_FALSE(parsed->naive);
+    CHECK(parse_iso8601("2026-04-14 11:12 Z")->at == utc(2026, 4, 14, 11, 12));
+    CHECK(parse_iso8601("2026-04-14 11:12:33.5 -01:00")->at ==
+          utc(2026, 4, 14, 12, 12, 33, 500000));
+    CHECK_FALSE(parse_iso8601("2026-04-14 11:12:33  +02:00"));
+    CHECK_FALSE(parse_iso8601("2026-04-14 11:12:33 "));
+}
