@@ -92,9 +92,12 @@ bool is_zone_start(char c) {
     return c == 'Z' || c == 'z' || c == '+' || c == '-';
 }
 
-// Steps over one space that stands before a zone ("11:12:33 +02:00", as format_in_zone writes).
+// Steps over one space that stands before a zone in the human form whose date and time are
+// also parted by a space ("2026-04-14 11:12:33 +02:00", as format_in_zone writes).
 void skip_space_before_zone(std::string_view text, std::size_t& pos) {
-    if (pos + 1 < text.size() && text[pos] == ' ' && is_zone_start(text[pos + 1])) ++pos;
+    if (text[10] == ' ' && pos + 1 < text.size() && text[pos] == ' ' &&
+        is_zone_start(text[pos + 1]))
+        ++pos;
 }
 
 // Null and the UTC zones, which need no zone lookup; other zero-offset zones take the slow path.
