@@ -617,7 +617,7 @@ constexpr StoryRow kStory[] = {
     {"shipment-88", "2026-04-16T15:48:26", "erin", "audit-ui", "ShipmentWeightCorrected", 2, 0,
      R"j({"weight_kg":2140,"previous_kg":2410,"reason":"reweigh certificate belongs to PRO 558201, reverted"})j"},
 
-    // invoice-12: issued 2 March with a weight surcharge for 2,410 kg; disputed; partly paid in
+    // invoice-12: issued on 3 March with a weight surcharge for 2,410 kg; disputed; partly paid in
     // the week of 6 April; credit note on Friday 17 April.
     {"invoice-12", "2026-03-03T00:10:00", "billing-batch", "billing", "InvoiceIssued", 1, 0,
      R"j({"number":"INV-2026-000012","customer":"Brennwald Maschinenbau GmbH","due":"2026-04-02","lines":[{"line":1,"description":"Linehaul Hamburg – Milano (FTL)","shipment":"shipment-88","amount":2890},{"line":2,"description":"Fuel surcharge 14.5 %","shipment":"shipment-88","amount":419.05},{"line":3,"description":"Weight surcharge (2,410 kg)","shipment":"shipment-88","amount":1840},{"line":4,"description":"Toll Brenner","shipment":"shipment-88","amount":212.4}],"total":5361.45,"currency":"EUR"})j"},
@@ -790,8 +790,8 @@ class Generator {
 public:
     Generator(const Options& opt, i64 start, i64 end, Sink& sink)
         : opt_(opt), start_(start), end_(end), sink_(sink), rng_(opt.seed * 0x2545f4914f6cdd1dULL) {
-        const u64 pool = opt.events / 400;
-        pool_target_ = std::clamp<u64>(pool, 8, 20000);
+        // Long-tail streams open at a time: each gets an event every few hours at any size.
+        pool_target_ = std::clamp<u64>(opt.events / 400, 8, 20000);
         // Hot streams: discrepancy-1 takes 2.5 % of all events, five more take 0.5 % each.
         hot_.push_back(new_stream(Kind::discrepancy, -1));
         hot_.push_back(new_stream(Kind::shipment, -1));
@@ -801,8 +801,9 @@ public:
         hot_.push_back(new_stream(Kind::discrepancy, -1));
     }
 
-    // Writes all events; false on an output error.
-    bool run(const std::vector<StoryEvent>& story) {
+    // Writes all events, merging the (time-sorted) story events into the generated ones.
+    void run(const std::vector<StoryEvent>& story) {
+        story_streams_ = story.empty() ? 0 : kStoryStreams.size();
         const u64 generated = opt_.events - story.size();
         Timeline timeline(start_, (end_ - start_) / kHour, generated, opt_.seed ^ 0x71e11e5ULL);
         std::size_t next_story = 0;
@@ -814,14 +815,12 @@ public:
                 ++next_story;
             }
             for (std::size_t a = 0; a < anomaly_count; ++a)
-                if (!armed_[a] && !done_[a] && slot_ * 1000 >= kAnomalyAt[a] * generated &&
-                    opt_.anomalies)
+                if (opt_.anomalies && !done_[a] && slot_ * 1000 >= kAnomalyAt[a] * generated)
                     armed_[a] = true;
             write_generated(ts);
         }
         while (next_story < story.size())
             write_story(story[next_story++]);
-        return true;
     }
 
     void report() const {
@@ -848,8 +847,6 @@ public:
                 std::fprintf(stderr, "anomaly: %s not placed (too few events)\n",
                              std::string(kAnomalyNames[a]).c_str());
     }
-
-    void set_story_streams(std::size_t n) { story_streams_ = n; }
 
 private:
     std::size_t new_stream(Kind kind, i64 remaining) {
@@ -902,6 +899,8 @@ private:
         return rng_.below(static_cast<u64>(to - from)) < static_cast<u64>(ts - from) ? 2 : 1;
     }
 
+    // Writes one generated event at `ts`. An armed anomaly goes on the first long-tail stream
+    // that suits it; malformed and stream-less lines leave their stream's state untouched.
     void write_generated(i64 ts) {
         auto [index, pool_pos] = choose_stream();
         Stream& s = streams_[index];
@@ -1698,7 +1697,6 @@ int main(int argc, char** argv) {
         return 1;
     }
     Generator gen(opt, start, end, sink);
-    gen.set_story_streams(opt.sample ? kStoryStreams.size() : 0);
     gen.run(story);
     if (!sink.close()) {
         std::fprintf(stderr, "asof-gen: write error: %s\n", std::strerror(errno));

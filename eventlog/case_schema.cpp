@@ -94,15 +94,14 @@ CREATE TABLE findings (
 CREATE INDEX findings_seq ON findings (seq);
 )sql";
 
-constexpr std::array<const char*, 5> event_index_names = {
-    "events_ts", "events_type_ts", "events_actor_ts", "events_event_id", "events_stream_version"};
+constexpr std::array<const char*, 4> event_index_names = {"events_ts", "events_type_ts",
+                                                          "events_actor_ts", "events_event_id"};
 
 constexpr const char* event_indexes = R"sql(
 CREATE INDEX IF NOT EXISTS events_ts ON events (ts);
 CREATE INDEX IF NOT EXISTS events_type_ts ON events (type, ts);
 CREATE INDEX IF NOT EXISTS events_actor_ts ON events (actor, ts);
 CREATE INDEX IF NOT EXISTS events_event_id ON events (event_id);
-CREATE INDEX IF NOT EXISTS events_stream_version ON events (stream_id, version, ts);
 )sql";
 
 } // namespace

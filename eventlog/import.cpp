@@ -247,6 +247,11 @@ void read_source(ReadJob& job, BatchQueue& queue) {
     flush(true);
 }
 
+constexpr const char* new_case_pragmas =
+    "PRAGMA page_size = 8192; PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; "
+    "PRAGMA locking_mode = EXCLUSIVE; ";
+constexpr const char* import_pragmas = "PRAGMA cache_size = -32768; PRAGMA threads = 1;";
+
 // Per-stream state the writer keeps while importing.
 struct StreamState {
     std::int64_t id;
@@ -270,17 +275,15 @@ public:
             "import_id, line, byte_offset) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
         auto insert_payload = db.prepare(
             "INSERT INTO event_payloads (seq, data, meta, hash) VALUES (?1, ?2, ?3, ?4)");
-        if (!insert_payload) return tl::unexpected(insert_payload.error());
-        writer.insert_payload_.emplace(std::move(*insert_payload));
         auto insert_stream =
             db.prepare("INSERT INTO streams (name, kind, key) VALUES (?1, ?2, ?3)");
         auto insert_reject =
             db.prepare("INSERT INTO rejects (import_id, line, byte_offset, reason, excerpt) "
                        "VALUES (?1, ?2, ?3, ?4, ?5)");
-        if (!insert_event) return tl::unexpected(insert_event.error());
-        if (!insert_stream) return tl::unexpected(insert_stream.error());
-        if (!insert_reject) return tl::unexpected(insert_reject.error());
+        for (auto* stmt : {&insert_event, &insert_payload, &insert_stream, &insert_reject})
+            if (!*stmt) return tl::unexpected(stmt->error());
         writer.insert_event_.emplace(std::move(*insert_event));
+        writer.insert_payload_.emplace(std::move(*insert_payload));
         writer.insert_stream_.emplace(std::move(*insert_stream));
         writer.insert_reject_.emplace(std::move(*insert_reject));
 
@@ -298,6 +301,8 @@ public:
     }
 
     Result<void> write(const Batch& batch, std::int64_t import_id) {
+        sql::Stmt& events = *insert_event_;
+        sql::Stmt& payloads = *insert_payload_;
         for (std::size_t i = 0; i < batch.events.size(); ++i) {
             const EventRow& row = batch.events[i];
             std::int64_t seq = batch.first_seq + static_cast<std::int64_t>(i);
@@ -306,28 +311,26 @@ public:
             if (row.version)
                 versions_.observe((*stream)->versions, (*stream)->id, seq, *row.version,
                                   row.ts.time_since_epoch().count(), row.line);
-            auto& stmt = *insert_event_;
-            stmt.bind(1, seq);
-            stmt.bind(2, row.event_id);
-            stmt.bind(3, std::int64_t{row.ts.time_since_epoch().count()});
+            events.bind(1, seq);
+            events.bind(2, row.event_id);
+            events.bind(3, std::int64_t{row.ts.time_since_epoch().count()});
             if (row.recorded)
-                stmt.bind(4, std::int64_t{row.recorded->time_since_epoch().count()});
+                events.bind(4, std::int64_t{row.recorded->time_since_epoch().count()});
             else
-                stmt.bind_null(4);
-            stmt.bind(5, row.type);
-            stmt.bind(6, (*stream)->id);
-            stmt.bind(7, row.version);
-            stmt.bind(8, row.actor);
-            stmt.bind(9, import_id);
-            stmt.bind(10, row.line);
-            stmt.bind(11, row.byte_offset);
-            if (auto ok = stmt.run(); !ok) return ok;
-            auto& payload = *insert_payload_;
-            payload.bind(1, seq);
-            if (row.data) payload.bind(2, std::string_view(*row.data), false);
-            if (row.meta) payload.bind(3, std::string_view(*row.meta), false);
-            payload.bind_blob(4, batch.hashes[i], false);
-            if (auto ok = payload.run(); !ok) return ok;
+                events.bind_null(4);
+            events.bind(5, row.type);
+            events.bind(6, (*stream)->id);
+            events.bind(7, row.version);
+            events.bind(8, row.actor);
+            events.bind(9, import_id);
+            events.bind(10, row.line);
+            events.bind(11, row.byte_offset);
+            if (auto ok = events.run(); !ok) return ok;
+            payloads.bind(1, seq);
+            if (row.data) payloads.bind(2, std::string_view(*row.data), false);
+            if (row.meta) payloads.bind(3, std::string_view(*row.meta), false);
+            payloads.bind_blob(4, batch.hashes[i], false);
+            if (auto ok = payloads.run(); !ok) return ok;
         }
         for (const RejectRow& reject : batch.rejects) {
             insert_reject_->bind(1, import_id)
@@ -338,6 +341,12 @@ public:
             if (auto ok = insert_reject_->run(); !ok) return ok;
         }
         return {};
+    }
+
+    // Frees the per-stream state once every source is written.
+    void release_streams() {
+        decltype(streams_) empty;
+        streams_.swap(empty);
     }
 
     // The version check of the source just written, for record_findings().
@@ -638,14 +647,11 @@ Result<ImportOutcome> import_sources(const std::vector<std::string>& sources,
             sql::Db::open(target, existing ? sql::Db::Mode::read_write : sql::Db::Mode::create);
         if (!db) return tl::unexpected(db.error());
         // A new case file is private until renamed, so durability comes from the rename, not
-        // from a journal: SQLite's journal is kept in memory (savepoints still work).
-        if (auto ok = db->exec(existing ? "PRAGMA cache_size = -65536; PRAGMA threads = 2"
-                                        : "PRAGMA page_size = 65536; PRAGMA journal_mode = MEMORY; "
-                                          "PRAGMA synchronous = OFF; "
-                                          "PRAGMA locking_mode = EXCLUSIVE; "
-                                          "PRAGMA cache_size = -65536; PRAGMA threads = 2");
-            !ok)
-            return tl::unexpected(ok.error());
+        // from a journal: SQLite's journal is kept in memory (savepoints still work). The page
+        // cache and the sorter's memory (one helper thread: at most two sort buffers of the
+        // cache's size) keep the import's memory bounded whatever the size of the source.
+        std::string pragmas = std::string(existing ? "" : new_case_pragmas) + import_pragmas;
+        if (auto ok = db->exec(pragmas); !ok) return tl::unexpected(ok.error());
         if (auto ok = migrate_case(*db); !ok) return tl::unexpected(ok.error());
 
         auto writer = CaseWriter::open(*db);
@@ -669,6 +675,7 @@ Result<ImportOutcome> import_sources(const std::vector<std::string>& sources,
             result.sources.push_back(std::move(*outcome));
             version_checks.push_back(run.writer.take_version_check());
         }
+        run.writer.release_streams(); // its memory is the sorter's while the indexes are built
         if (!existing)
             if (auto ok = create_event_indexes(*db); !ok) return tl::unexpected(ok.error());
         for (std::size_t i = 0; i < result.sources.size(); ++i) {

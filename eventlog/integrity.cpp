@@ -15,7 +15,9 @@ SELECT seq, stream_id, version, ts, prev_seq, prev_version, prev_ts FROM (
            lag(seq) OVER w AS prev_seq, lag(version) OVER w AS prev_version,
            lag(ts) OVER w AS prev_ts
     FROM events
-    WHERE version IS NOT NULL AND stream_id IN (SELECT id FROM temp.unordered_streams)
+    WHERE version IS NOT NULL
+      AND seq IN (SELECT l.seq FROM event_streams l JOIN temp.unordered_streams u
+                  ON l.stream_id = u.id)
     WINDOW w AS (PARTITION BY stream_id ORDER BY version, seq))
 WHERE seq BETWEEN ?1 AND ?2
   AND (prev_version IS NULL AND version > 1
