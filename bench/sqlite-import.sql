@@ -48,5 +48,4 @@ CREATE INDEX events_type_ts ON events (type, ts);
 CREATE INDEX events_actor_ts ON events (actor, ts);
 CREATE INDEX events_event_id ON events (event_id);
 CREATE INDEX events_stream_ts ON events (stream, ts);
-CREATE INDEX events_stream_version ON events (stream, version);
 COMMIT;
