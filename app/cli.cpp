@@ -19,6 +19,11 @@ void add_case_options(CLI::App* command, CaseArgument& source) {
 
 } // namespace
 
+int exit_code_for(const Error& error, const CliContext& context) {
+    if (context.cancel && context.cancel->load()) return exit_interrupted;
+    return error.kind == ErrorKind::environment ? exit_internal : exit_bad_input;
+}
+
 int report_error(CliContext& context, const Error& error, int code) {
     context.err << "asof: " << error.describe() << '\n';
     return code;
@@ -77,6 +82,19 @@ int run_cli(const std::vector<std::string>& args, CliContext& context) {
     add_case_options(verify, verify_source);
     verify->add_flag("--json", verify_json, "Machine-readable output");
 
+    if (!args.empty() && !args.front().starts_with("-")) {
+        std::string names;
+        bool known = false;
+        for (const auto* command : app.get_subcommands({})) {
+            names += (names.empty() ? "" : ", ") + command->get_name();
+            known = known || command->get_name() == args.front();
+        }
+        if (!known) {
+            context.err << "asof: unknown command \"" << args.front() << "\" (commands: " << names
+                        << "; see asof --help)\n";
+            return exit_usage;
+        }
+    }
     std::vector<std::string> reversed(args.rbegin(), args.rend());
     try {
         app.parse(reversed);

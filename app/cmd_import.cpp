@@ -30,14 +30,8 @@ int cmd_import(const ImportArgs& args, CliContext& context) {
 
     std::string output = args.output.empty() ? default_case_name(args.logs.front()) : args.output;
     auto outcome = import_sources(args.logs, output, options);
-    if (!outcome) {
-        bool interrupted = context.cancel && context.cancel->load();
-        bool bad_input = outcome.error().message.find("internal error") == std::string::npos;
-        return report_error(context, outcome.error(),
-                            interrupted ? exit_interrupted
-                            : bad_input ? exit_bad_input
-                                        : exit_internal);
-    }
+    if (!outcome)
+        return report_error(context, outcome.error(), exit_code_for(outcome.error(), context));
     std::int64_t imported = 0, rejected = 0;
     for (const auto& source : outcome->sources) {
         if (source.already_imported) {
@@ -49,8 +43,9 @@ int cmd_import(const ImportArgs& args, CliContext& context) {
                     << " rejected";
         if (source.findings) context.out << ", " << source.findings << " integrity findings";
         if (source.naive_times)
-            context.out << ", " << source.naive_times << " times without zone read in "
-                        << args.source_tz;
+            context.out << ", " << source.naive_times
+                        << (source.naive_times == 1 ? " time" : " times")
+                        << " without zone read in " << args.source_tz;
         context.out << '\n';
         imported += source.events;
         rejected += source.rejected;

@@ -2,6 +2,7 @@
 #include "app/case_source.hpp"
 #include "app/commands.hpp"
 #include "eventlog/case_reader.hpp"
+#include "eventlog/json_text.hpp"
 #include "eventlog/verify.hpp"
 
 #include <nlohmann/json.hpp>
@@ -36,9 +37,7 @@ std::optional<std::string> resolve_case_argument(const CaseArgument& source, Cli
     options.source_tz = source.source_tz;
     auto path = resolve_case(source.path, options, context);
     if (!path) {
-        exit_code = report_error(context, path.error(),
-                                 context.cancel && context.cancel->load() ? exit_interrupted
-                                                                          : exit_bad_input);
+        exit_code = report_error(context, path.error(), exit_code_for(path.error(), context));
         return std::nullopt;
     }
     return *path;
@@ -89,8 +88,9 @@ int cmd_info(const CaseArgument& source, bool json, CliContext& context) {
         context.out << "span       " << format_utc(*info->first) << " to "
                     << format_utc(*info->last) << '\n';
     for (const auto& s : info->sources) {
-        context.out << "source     " << s.name << " (" << s.format << ", " << s.size << " bytes)\n";
-        context.out << "  path     " << s.path << '\n';
+        context.out << "source     " << printable(s.name) << " (" << s.format << ", " << s.size
+                    << " bytes)\n";
+        context.out << "  path     " << printable(s.path) << '\n';
         context.out << "  sha256   " << s.sha256 << '\n';
         context.out << "  lines    " << s.lines << ": " << s.events << " events, " << s.rejected
                     << " rejected\n";
@@ -102,9 +102,9 @@ int cmd_info(const CaseArgument& source, bool json, CliContext& context) {
     context.out << "integrity  " << info->findings.size()
                 << (info->findings.size() == 1 ? " finding\n" : " findings\n");
     for (const auto& f : info->findings) {
-        context.out << "  " << f.kind << "  " << (f.stream.empty() ? "-" : f.stream);
+        context.out << "  " << f.kind << "  " << (f.stream.empty() ? "-" : printable(f.stream));
         if (f.seq) context.out << "  seq " << *f.seq;
-        context.out << "  " << f.detail << '\n';
+        context.out << "  " << printable(f.detail) << '\n';
     }
     return exit_ok;
 }
@@ -127,8 +127,8 @@ int cmd_rejects(const CaseArgument& source, bool json, CliContext& context) {
         return exit_ok;
     }
     for (const auto& r : *rejects)
-        context.out << r.source << ':' << r.line << ": " << r.reason << "\n    " << r.excerpt
-                    << '\n';
+        context.out << printable(r.source) << ':' << r.line << ": " << printable(r.reason)
+                    << "\n    " << r.excerpt << '\n';
     context.out << rejects->size()
                 << (rejects->size() == 1 ? " rejected line\n" : " rejected lines\n");
     return exit_ok;

@@ -40,6 +40,9 @@ int cmd_rejects(const CaseArgument& source, bool json, CliContext& context);
 int cmd_verify(const CaseArgument& source, bool json, CliContext& context);
 int cmd_events(const EventsArgs& args, CliContext& context);
 
+// The exit code for a failed command: interrupted, bad input or internal (environment).
+int exit_code_for(const Error& error, const CliContext& context);
+
 // Prints an error as "asof: where: message" and returns `code`.
 int report_error(CliContext& context, const Error& error, int code);
 

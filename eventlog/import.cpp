@@ -68,7 +68,8 @@ public:
         space_.notify_one();
         return batch;
     }
-    // Stops the producer: pending and future pushes are dropped.
+    // Stops the producer: pending and future pushes are dropped. Only the consumer closes,
+    // and it pops nothing afterwards.
     void close() {
         std::lock_guard lock(mutex_);
         closed_ = true;
@@ -153,6 +154,10 @@ void read_source(ReadJob& job, BatchQueue& queue) {
         ++line_number;
         if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
         if (is_blank(line)) return;
+        if (line.size() > JsonlParser::max_line_bytes) {
+            reject(line_number, offset, "line longer than 16 MiB", line);
+            return;
+        }
         EventRow& row = batch.events.emplace_back();
         auto parsed = job.parser->parse(line, row);
         if (!parsed) {
@@ -208,7 +213,7 @@ void read_source(ReadJob& job, BatchQueue& queue) {
             } else if (partial > JsonlParser::max_line_bytes) {
                 ++line_number;
                 reject(line_number, buffer_offset + static_cast<std::int64_t>(begin),
-                       "line longer than 16 MiB", std::string_view(buffer.data() + begin, 120));
+                       "line longer than 16 MiB", std::string_view(buffer.data() + begin, partial));
                 skipping_long = true;
                 buffer_offset += static_cast<std::int64_t>(end);
                 begin = end = 0;
@@ -241,7 +246,8 @@ void read_source(ReadJob& job, BatchQueue& queue) {
             job.raw_bytes.store(job.reader->raw_consumed(), std::memory_order_relaxed);
         }
     } catch (const std::exception& failure) {
-        batch.error = Error{std::string("internal error while reading: ") + failure.what(), ""};
+        batch.error = Error{std::string("internal error while reading: ") + failure.what(), "",
+                            ErrorKind::environment};
     }
     job.final_chain = chain;
     flush(true);
@@ -438,10 +444,6 @@ struct ImportRun {
     CaseWriter writer;
 };
 
-Result<std::int64_t> scalar(sql::Db& db, const char* text) {
-    return db.scalar_int(text);
-}
-
 // Imports one source into the open case inside a savepoint; rolls back if the case already
 // held a source with the same hash (known only once the whole source is read).
 Result<SourceOutcome> import_one(ImportRun& run, const std::string& path) {
@@ -455,7 +457,7 @@ Result<SourceOutcome> import_one(ImportRun& run, const std::string& path) {
     auto reader = SourceReader::open(path);
     if (!reader) return tl::unexpected(reader.error());
 
-    auto max_seq = scalar(run.db, "SELECT coalesce(max(seq), 0) FROM events");
+    auto max_seq = run.db.scalar_int("SELECT coalesce(max(seq), 0) FROM events");
     if (!max_seq) return tl::unexpected(max_seq.error());
     Digest chain = chain_genesis;
     {
@@ -518,7 +520,10 @@ Result<SourceOutcome> import_one(ImportRun& run, const std::string& path) {
             failure = Error{"rejected (--strict): " + first.reason,
                             path + ":" + std::to_string(first.line)};
         }
-        if (failure) queue.close();
+        if (failure) {
+            queue.close(); // the reader stops at its next push or chunk; nothing more is read
+            break;
+        }
         if (batch.last) break;
         if (run.options.on_progress) {
             auto now = std::chrono::steady_clock::now();
@@ -689,7 +694,6 @@ Result<ImportOutcome> import_sources(const std::vector<std::string>& sources,
             !ok)
             return tl::unexpected(ok.error());
         if (auto ok = tx->commit(); !ok) return tl::unexpected(ok.error());
-        if (auto ok = db->exec("PRAGMA optimize"); !ok) return tl::unexpected(ok.error());
     }
     if (!existing) {
         if (auto ok = sync_file(target); !ok) return tl::unexpected(ok.error());

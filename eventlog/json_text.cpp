@@ -61,10 +61,12 @@ static std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
 std::string printable_excerpt(std::string_view text, std::size_t limit) {
     std::string out;
     std::size_t i = 0;
-    while (i < text.size() && out.size() < limit) {
+    while (i < text.size()) {
         auto byte = static_cast<unsigned char>(text[i]);
         std::size_t length = utf8_sequence_length(text, i);
-        if (length == 0 || byte < 0x20 || byte == 0x7f) {
+        bool escape = length == 0 || byte < 0x20 || byte == 0x7f;
+        if (out.size() + (escape ? 4 : length) > limit) break;
+        if (escape) {
             out += "\\x";
             out.push_back(hex_digits[byte >> 4]);
             out.push_back(hex_digits[byte & 0xf]);

@@ -9,9 +9,15 @@ namespace asof {
 // Appends `text` as a quoted JSON string, escaping quotes, backslashes and control characters.
 void append_json_string(std::string& out, std::string_view text);
 
-// A short, printable excerpt of possibly invalid input: at most `limit` bytes of the start of
-// `text`, with control characters and invalid UTF-8 bytes written as \xNN, cut on a character
-// boundary, and "…" appended when cut.
+// A short, printable excerpt of possibly invalid input: the start of `text` in at most `limit`
+// bytes, with control characters and invalid UTF-8 bytes written as \xNN, cut on a character
+// boundary, and "…" appended (beyond the limit) when cut.
 std::string printable_excerpt(std::string_view text, std::size_t limit = 120);
+
+// All of `text`, made safe to print on a terminal as printable_excerpt() does (no escape
+// sequences, carriage returns or line breaks from the data reach the screen).
+inline std::string printable(std::string_view text) {
+    return printable_excerpt(text, std::string_view::npos);
+}
 
 } // namespace asof

@@ -86,6 +86,7 @@ struct JsonlParser::Impl {
     simdjson::dom::parser parser;
     std::array<element, role_count> found;
     std::array<std::size_t, role_count> found_rank;
+    std::array<std::string_view, role_count> found_key; // the field name each role took
     std::vector<std::pair<std::string_view, element>> unknown;
 
     Impl(FieldMap m, const date::time_zone* z) : map(std::move(m)), zone(z) {}
@@ -120,11 +121,21 @@ struct JsonlParser::Impl {
         case element_type::STRING: {
             std::string_view text = value.get_string().value_unsafe();
             if (all_digits(text)) {
-                double number = 0;
-                auto [end, ec] = std::from_chars(text.data() + (text[0] == '+' ? 1 : 0),
-                                                 text.data() + text.size(), number);
-                auto t = from_epoch(number);
-                if (ec != std::errc() || end != text.data() + text.size() || !t)
+                // Whole numbers stay integers (nanoseconds need all 19 digits); others are
+                // fractional seconds.
+                const char* first = text.data() + (text[0] == '+' ? 1 : 0);
+                const char* last = text.data() + text.size();
+                std::int64_t whole = 0;
+                auto [end, ec] = std::from_chars(first, last, whole);
+                Result<Timestamp> t = fail("out of range");
+                if (ec == std::errc() && end == last) {
+                    t = from_epoch(whole);
+                } else {
+                    double number = 0;
+                    auto [dend, dec] = std::from_chars(first, last, number);
+                    if (dec == std::errc() && dend == last) t = from_epoch(number);
+                }
+                if (!t)
                     return fail("unparseable " + std::string(what) + ": \"" +
                                 printable_excerpt(text, 60) + "\"");
                 at = *t;
@@ -227,8 +238,10 @@ struct JsonlParser::Impl {
             if (auto match = map.role_of_top_level(key)) {
                 auto index = static_cast<std::size_t>(match->role);
                 if (match->rank < found_rank[index]) {
-                    if (found_rank[index] != none) unknown.emplace_back(key, found[index]);
+                    if (found_rank[index] != none)
+                        unknown.emplace_back(found_key[index], found[index]);
                     found[index] = value;
+                    found_key[index] = key;
                     found_rank[index] = match->rank;
                     continue;
                 }

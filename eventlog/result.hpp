@@ -7,11 +7,16 @@
 
 namespace asof {
 
+// What a failure is about: the user's input (a file, an argument) or the environment and
+// asof itself (a SQLite error, a full disk, a broken invariant).
+enum class ErrorKind { input, environment };
+
 // A failure the caller is expected to handle: bad input, a missing file, a SQLite error.
 // `where` names the location ("events.jsonl:42", "column 7", "case.asof"), empty when none.
 struct Error {
     std::string message;
     std::string where;
+    ErrorKind kind = ErrorKind::input;
 
     // "where: message", or just the message when there is no location.
     std::string describe() const { return where.empty() ? message : where + ": " + message; }

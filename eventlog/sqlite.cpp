@@ -31,7 +31,8 @@ Result<Db> Db::open(const std::string& path, Mode mode) {
 }
 
 Error Db::error(std::string_view doing) const {
-    return Error{std::string(doing) + ": " + sqlite3_errmsg(db_.get()), path_};
+    return Error{std::string(doing) + ": " + sqlite3_errmsg(db_.get()), path_,
+                 ErrorKind::environment};
 }
 
 Result<void> Db::exec(std::string_view sql) {
@@ -40,7 +41,7 @@ Result<void> Db::exec(std::string_view sql) {
     if (sqlite3_exec(db_.get(), text.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
         std::string detail = message ? message : "unknown error";
         sqlite3_free(message);
-        return fail(detail, path_);
+        return tl::unexpected(Error{detail, path_, ErrorKind::environment});
     }
     return {};
 }
@@ -94,7 +95,8 @@ Result<bool> Stmt::step() {
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
     const char* file = sqlite3_db_filename(db_, "main");
-    return fail(std::string("statement failed: ") + sqlite3_errmsg(db_), file ? file : "");
+    return tl::unexpected(Error{std::string("statement failed: ") + sqlite3_errmsg(db_),
+                                file ? file : "", ErrorKind::environment});
 }
 
 Result<void> Stmt::run() {

@@ -6,11 +6,28 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <optional>
+#include <utility>
+#include <vector>
 
 namespace asof {
 namespace {
 
 constexpr std::size_t max_listed_problems = 20;
+
+// Consistency of what the chain does not cover: the stream index and the rejects.
+const std::pair<const char*, const char*> structural_checks[] = {
+    {"SELECT count(*) FROM events e WHERE NOT EXISTS (SELECT 1 FROM event_streams l "
+     "WHERE l.stream_id = e.stream_id AND l.ts = e.ts AND l.seq = e.seq)",
+     "events are missing from their stream's index (event_streams)"},
+    {"SELECT count(*) FROM event_streams l WHERE NOT EXISTS "
+     "(SELECT 1 FROM events e WHERE e.seq = l.seq AND e.ts = l.ts)",
+     "stream links point to no event or carry another time (event_streams)"},
+    {"SELECT count(*) FROM imports i WHERE i.rejected <> "
+     "(SELECT count(*) FROM rejects r WHERE r.import_id = i.id)",
+     "imports hold another number of rejected lines than they recorded: rejects were added or "
+     "deleted after import"},
+};
 
 struct ImportRecord {
     std::string name, path, sha256;
@@ -57,7 +74,16 @@ Result<VerifyReport> verify_case(sql::Db& db, bool check_sources) {
         "LEFT JOIN streams s ON s.id = e.stream_id LEFT JOIN event_payloads p ON p.seq = e.seq "
         "ORDER BY e.seq");
     if (!events) return tl::unexpected(events.error());
-    Digest chain = chain_genesis;
+    // The chain may continue from the recomputed value (the event's data is intact and only its
+    // stored hash changed) or from the stored one (the data changed): after a mismatch both are
+    // tried on the next event, which tells them apart and keeps one edit to one report.
+    std::vector<Digest> candidates{chain_genesis};
+    std::optional<std::string> pending; // the mismatched event, until the next one decides
+    auto settle = [&](const char* cause) {
+        if (pending) problem(*pending + cause);
+        pending.reset();
+    };
+    Digest current = chain_genesis;
     Sha256 hasher;
     std::string canonical;
     for (;;) {
@@ -76,21 +102,37 @@ Result<VerifyReport> verify_case(sql::Db& db, bool check_sources) {
         fields.data = opt_text(e, 8);
         fields.meta = opt_text(e, 9);
         canonical_bytes(fields, canonical);
-        chain = chain_next(hasher, chain, canonical);
         ++report.events_checked;
 
         std::int64_t seq = e.column_int(0);
-        auto stored = e.column_blob(10);
+        auto blob = e.column_blob(10);
+        Digest stored{};
+        bool stored_ok = blob.size() == stored.size();
+        if (stored_ok) std::copy(blob.begin(), blob.end(), stored.begin());
+        std::optional<std::size_t> matched;
+        Digest first_calc{};
+        for (std::size_t i = 0; i < candidates.size() && !matched; ++i) {
+            Digest calc = chain_next(hasher, candidates[i], canonical);
+            if (i == 0) first_calc = calc;
+            if (stored_ok && calc == stored) matched = i;
+        }
+        settle(!matched        ? ": it was changed after import"
+               : *matched == 0 ? ": its stored hash was changed after import"
+                               : ": its content was changed after import");
+
         auto found = imports.find(e.column_int(11));
         std::string where = found == imports.end()
                                 ? "an unknown import"
                                 : found->second.name + ":" + std::to_string(e.column_int(12));
-        if (!std::equal(stored.begin(), stored.end(), chain.begin(), chain.end())) {
-            problem("event seq " + std::to_string(seq) + " (" + where +
-                    ") does not match its recorded hash: it was changed after import");
-            // Continue from the stored value so that one edit is reported once.
-            if (stored.size() == chain.size())
-                std::copy(stored.begin(), stored.end(), chain.begin());
+        if (matched) {
+            current = stored;
+            candidates = {stored};
+        } else {
+            current = first_calc;
+            pending =
+                "event seq " + std::to_string(seq) + " (" + where + ") does not match its hash";
+            candidates = {first_calc};
+            if (stored_ok) candidates.push_back(stored);
         }
         if (found == imports.end()) {
             problem("event seq " + std::to_string(seq) + " belongs to no recorded import");
@@ -98,20 +140,27 @@ Result<VerifyReport> verify_case(sql::Db& db, bool check_sources) {
         }
         ++found->second.counted;
         if (found->second.last_seq == seq &&
-            !std::equal(found->second.head.begin(), found->second.head.end(), chain.begin(),
-                        chain.end()))
+            !std::equal(found->second.head.begin(), found->second.head.end(), current.begin(),
+                        current.end()))
             problem("the chain head recorded for " + found->second.name +
                     " does not match its events");
     }
+    settle(": the event or its stored hash was changed after import");
     for (const auto& [id, record] : imports)
         if (record.counted != record.events)
             problem(record.name + " recorded " + std::to_string(record.events) +
                     " events but the case holds " + std::to_string(record.counted) +
                     ": events were added or deleted after import");
+
+    for (const auto& [sql_text, message] : structural_checks) {
+        auto count = db.scalar_int(sql_text);
+        if (!count) return tl::unexpected(count.error());
+        if (*count > 0) problem(std::to_string(*count) + " " + message);
+    }
     if (problems > max_listed_problems)
         report.problems.push_back("... and " + std::to_string(problems - max_listed_problems) +
                                   " more problems");
-    report.head = to_hex(chain);
+    report.head = to_hex(current);
 
     if (check_sources) {
         for (const auto& [id, record] : imports) {

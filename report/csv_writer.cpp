@@ -6,6 +6,7 @@
 namespace asof {
 
 static bool is_plain_number(std::string_view text) {
+    if (text.starts_with('+')) text.remove_prefix(1);
     double value = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     return ec == std::errc() && end == text.data() + text.size();

@@ -110,10 +110,12 @@ void EventWriter::write(const StoredEvent& event) {
         buffer_ += "\r\n";
         break;
     case EventFormat::table: {
-        TableRow row{
-            format_in_zone(event.ts, zone_), event.stream,
-            event.type.value_or(""),         event.version ? std::to_string(*event.version) : "",
-            event.actor.value_or(""),        shorten(event.data.value_or(""), summary_chars)};
+        TableRow row{format_in_zone(event.ts, zone_),
+                     printable(event.stream),
+                     printable(event.type.value_or("")),
+                     event.version ? std::to_string(*event.version) : "",
+                     printable(event.actor.value_or("")),
+                     shorten(printable(event.data.value_or("")), summary_chars)};
         if (!table_flushed_ && pending_.size() < table_sample_rows) {
             pending_.push_back(std::move(row));
         } else {
@@ -131,6 +133,9 @@ void EventWriter::write(const StoredEvent& event) {
 void EventWriter::flush_table_rows() {
     if (table_flushed_) return;
     table_flushed_ = true;
+    const TableRow header{"time", "stream", "type", "version", "actor", "data"};
+    widths_ = {display_width(header.time), display_width(header.stream), display_width(header.type),
+               display_width(header.version), display_width(header.actor)};
     for (const auto& row : pending_) {
         std::array<std::size_t, 5> w = {display_width(row.time), display_width(row.stream),
                                         display_width(row.type), display_width(row.version),
@@ -143,7 +148,7 @@ void EventWriter::flush_table_rows() {
     for (const auto& line : heading_)
         out_ << line << '\n';
     if (rows.empty()) return;
-    write_table_row({"time", "stream", "type", "version", "actor", "data"});
+    write_table_row(header);
     for (const auto& row : rows)
         write_table_row(row);
 }

@@ -1,0 +1,316 @@
+// Golden-output tests of the asof command line, run in-process on tests/fixtures/golden.jsonl.
+#include "test_support.hpp"
+
+#include "app/cli.hpp"
+#include "eventlog/sqlite.hpp"
+
+#include <cctype>
+#include <sstream>
+
+using namespace asof;
+using namespace asof::test;
+
+namespace {
+
+struct CliRun {
+    std::vector<std::string> args;
+    int code = 0;
+    std::string out, err;
+};
+
+CliRun cli(std::vector<std::string> args) {
+    std::ostringstream out, err;
+    CliContext context{out, err};
+    CliRun run;
+    run.code = run_cli(args, context);
+    run.args = std::move(args);
+    run.out = out.str();
+    run.err = err.str();
+    return run;
+}
+
+void replace_all(std::string& text, std::string_view from, std::string_view to) {
+    for (std::size_t at = text.find(from); at != std::string::npos;
+         at = text.find(from, at + to.size()))
+        text.replace(at, from.size(), to);
+}
+
+// Replaces the rest of each line after `marker` (up to `stop`, or the line's end) with `value`.
+void mask_after(std::string& text, std::string_view marker, std::string_view value,
+                char stop = '\n') {
+    for (std::size_t at = text.find(marker); at != std::string::npos;
+         at = text.find(marker, at + 1)) {
+        std::size_t begin = at + marker.size();
+        std::size_t end = text.find_first_of(std::string{stop, '\n'}, begin);
+        if (end == std::string::npos) end = text.size();
+        text.replace(begin, end - begin, value);
+    }
+}
+
+// Replaces each cache file name (32 hex digits + ".asof") with <CACHE>.
+void mask_cache_names(std::string& text) {
+    const std::string_view suffix = ".asof";
+    for (std::size_t at = text.find(suffix); at != std::string::npos;
+         at = text.find(suffix, at + 1)) {
+        if (at < 32) continue;
+        std::size_t begin = at - 32;
+        bool hex = true;
+        for (std::size_t i = begin; i < at; ++i)
+            hex = hex && std::isxdigit(static_cast<unsigned char>(text[i])) &&
+                  !std::isupper(static_cast<unsigned char>(text[i]));
+        if (!hex || (begin > 0 && text[begin - 1] != '/')) continue;
+        text.replace(begin, 32 + suffix.size(), "<CACHE>");
+        at = begin;
+    }
+}
+
+// What legitimately varies from run to run: the folder, the import time, the cache file name.
+std::string normalise(std::string text, const TempDir& dir) {
+    replace_all(text, dir.path(), "<DIR>");
+    mask_after(text, "\n  imported ", "<TIME>");
+    mask_after(text, "\"imported_at\": \"", "<TIME>", '"');
+    mask_cache_names(text);
+    return text;
+}
+
+std::string section(const std::string& text) {
+    if (text.empty() || text.ends_with('\n')) return text;
+    return text + "\n\\ no newline at end\n";
+}
+
+std::string transcript(const std::vector<CliRun>& runs, const TempDir& dir) {
+    std::string out;
+    for (const auto& run : runs) {
+        out += "$ asof";
+        for (const auto& arg : run.args)
+            out += " " + arg;
+        out += "\n--- exit " + std::to_string(run.code) + "\n--- stdout\n" + section(run.out) +
+               "--- stderr\n" + section(run.err);
+    }
+    return normalise(out, dir);
+}
+
+// Compares `actual` with tests/golden/NAME.out; with ASOF_UPDATE_GOLDEN=1 writes it instead.
+void check_golden(const std::string& name, const std::string& actual) {
+    const std::string path = std::string(ASOF_TEST_DIR) + "/golden/" + name + ".out";
+    const char* update = std::getenv("ASOF_UPDATE_GOLDEN");
+    if (update && std::string_view(update) == "1") {
+        write_file(path, actual);
+        WARN("wrote " << path);
+        return;
+    }
+    INFO("golden file " << path << " (regenerate with ASOF_UPDATE_GOLDEN=1)");
+    REQUIRE(fs::exists(path));
+    CHECK(actual == read_file(path));
+}
+
+// A temporary folder holding a copy of the fixture log, optionally imported into golden.asof.
+struct GoldenCase {
+    TempDir dir;
+    std::string log = dir.file("golden.jsonl");
+    std::string case_path = dir.file("golden.asof");
+
+    GoldenCase() {
+        write_file(log, read_file(std::string(ASOF_TEST_DIR) + "/fixtures/golden.jsonl"));
+    }
+
+    CliRun import() {
+        auto run = cli({"import", log, "-o", case_path});
+        INFO(run.err);
+        REQUIRE(run.code == exit_ok);
+        return run;
+    }
+};
+
+} // namespace
+
+TEST_CASE("cli import prints a summary per source", "[cli][golden]") {
+    GoldenCase g;
+    auto first = g.import();
+    auto again = cli({"import", g.log, "-o", g.case_path});
+    CHECK(first.code == exit_ok);
+    CHECK(again.code == exit_ok);
+    check_golden("import", transcript({first, again}, g.dir));
+}
+
+TEST_CASE("cli import --strict stops at the first rejected line", "[cli][golden]") {
+    GoldenCase g;
+    auto run = cli({"import", g.log, "-o", g.dir.file("strict.asof"), "--strict"});
+    CHECK(run.code == exit_bad_input);
+    CHECK_FALSE(fs::exists(g.dir.file("strict.asof")));
+    check_golden("import-strict", transcript({run}, g.dir));
+}
+
+TEST_CASE("cli info summarises the case", "[cli][golden]") {
+    GoldenCase g;
+    g.import();
+    auto run = cli({"info", g.case_path});
+    CHECK(run.code == exit_ok);
+    check_golden("info", transcript({run}, g.dir));
+}
+
+TEST_CASE("cli info --json summarises the case", "[cli][golden]") {
+    GoldenCase g;
+    g.import();
+    auto run = cli({"info", g.case_path, "--json"});
+    CHECK(run.code == exit_ok);
+    check_golden("info-json", transcript({run}, g.dir));
+}
+
+TEST_CASE("cli rejects lists the rejected lines", "[cli][golden]") {
+    GoldenCase g;
+    g.import();
+    auto run = cli({"rejects", g.case_path});
+    CHECK(run.code == exit_ok);
+    check_golden("rejects", transcript({run}, g.dir));
+}
+
+TEST_CASE("cli rejects --json lists the rejected lines", "[cli][golden]") {
+    GoldenCase g;
+    g.import();
+    auto run = cli({"rejects", g.case_path, "--json"});
+    CHECK(run.code == exit_ok);
+    check_golden("rejects-json", transcript({run}, g.dir));
+}
+
+TEST_CASE("cli events lists a table in Europe/Berlin time", "[cli][golden]") {
+    GoldenCase g;
+    g.import();
+    auto run = cli({"events", g.case_path, "--tz", "Europe/Berlin"});
+    CHECK(run.code == exit_ok);
+    check_golden("events-table", transcript({run}, g.dir));
+}
+
+TEST_CASE("cli events writes CSV", "[cli][golden]") {
+    GoldenCase g;
+    g.import();
+    auto run = cli({"events", g.case_path, "--tz", "Europe/Berlin", "--format", "csv"});
+    CHECK(run.code == exit_ok);
+    check_golden("events-csv", transcript({run}, g.dir));
+}
+
+TEST_CASE("cli events writes JSON", "[cli][golden]") {
+    GoldenCase g;
+    g.import();
+    auto run = cli({"events", g.case_path, "--tz", "Europe/Berlin", "--format", "json"});
+    CHECK(run.code == exit_ok);
+    check_golden("events-json", transcript({run}, g.dir));
+}
+
+TEST_CASE("cli events writes JSON Lines", "[cli][golden]") {
+    GoldenCase g;
+    g.import();
+    auto run = cli({"events", g.case_path, "--tz", "Europe/Berlin", "--format", "jsonl"});
+    CHECK(run.code == exit_ok);
+    check_golden("events-jsonl", transcript({run}, g.dir));
+}
+
+TEST_CASE("cli events lists one stream over local days as a table", "[cli][golden]") {
+    GoldenCase g;
+    g.import();
+    auto run = cli({"events", g.case_path, "--stream", "discrepancy-4721", "--from", "2026-04-14",
+                    "--to", "2026-04-17", "--tz", "Europe/Berlin"});
+    CHECK(run.code == exit_ok);
+    check_golden("events-interval-table", transcript({run}, g.dir));
+}
+
+TEST_CASE("cli events lists one stream over local days as JSON Lines", "[cli][golden]") {
+    GoldenCase g;
+    g.import();
+    auto run = cli({"events", g.case_path, "--stream", "discrepancy-4721", "--from", "2026-04-14",
+                    "--to", "2026-04-17", "--tz", "Europe/Berlin", "--format", "jsonl"});
+    CHECK(run.code == exit_ok);
+    check_golden("events-interval-jsonl", transcript({run}, g.dir));
+}
+
+TEST_CASE("cli events with an unknown stream suggests names and exits 3", "[cli][golden]") {
+    GoldenCase g;
+    g.import();
+    auto run = cli({"events", g.case_path, "--stream", "discrepancy-472"});
+    CHECK(run.code == exit_bad_input);
+    CHECK(run.out.empty());
+    check_golden("events-unknown-stream", transcript({run}, g.dir));
+}
+
+TEST_CASE("cli verify passes on a fresh case", "[cli][golden]") {
+    GoldenCase g;
+    g.import();
+    auto text = cli({"verify", g.case_path});
+    auto json = cli({"verify", g.case_path, "--json"});
+    CHECK(text.code == exit_ok);
+    CHECK(json.code == exit_ok);
+    check_golden("verify-ok", transcript({text, json}, g.dir));
+}
+
+TEST_CASE("cli verify fails with exit 4 after tampering", "[cli][golden]") {
+    GoldenCase g;
+    g.import();
+    {
+        auto db = sql::Db::open(g.case_path, sql::Db::Mode::read_write);
+        REQUIRE(db.has_value());
+        REQUIRE(db->exec("UPDATE event_payloads SET data = '{\"amount\":1}' WHERE seq = 17"));
+    }
+    auto text = cli({"verify", g.case_path});
+    auto json = cli({"verify", g.case_path, "--json"});
+    CHECK(text.code == exit_verify_failed);
+    CHECK(json.code == exit_verify_failed);
+    check_golden("verify-tampered", transcript({text, json}, g.dir));
+}
+
+TEST_CASE("cli usage errors exit 2", "[cli][golden]") {
+    GoldenCase g;
+    auto missing = cli({"info"});
+    auto events = cli({"events", "--tz", "Europe/Berlin"});
+    auto format = cli({"events", g.log, "--format", "xml"});
+    auto none = cli({});
+    CHECK(missing.code == exit_usage);
+    CHECK(events.code == exit_usage);
+    CHECK(format.code == exit_usage);
+    CHECK(none.code == exit_usage);
+    check_golden("usage", transcript({missing, events, format, none}, g.dir));
+}
+
+TEST_CASE("cli an unknown subcommand is a usage error", "[cli]") {
+    auto run = cli({"frobnicate", "x.asof"});
+    CHECK(run.code == exit_usage);
+    CHECK(run.out.empty());
+    CHECK_FALSE(run.err.empty());
+}
+
+TEST_CASE("cli the error for an unknown subcommand names it", "[cli]") {
+    auto run = cli({"frobnicate", "x.asof"});
+    CHECK(run.code == exit_usage);
+    CHECK(run.err.find("frobnicate") != std::string::npos);
+}
+
+TEST_CASE("cli --version prints the version", "[cli][golden]") {
+    TempDir dir;
+    auto run = cli({"--version"});
+    CHECK(run.code == exit_ok);
+    CHECK(run.out == std::string("asof ") + ASOF_VERSION + "\n");
+    check_golden("version", transcript({run}, dir));
+}
+
+TEST_CASE("cli a log given as CASE is imported once into the cache", "[cli][golden]") {
+    GoldenCase g;
+    EnvGuard cache("XDG_CACHE_HOME", g.dir.file("cache"));
+    auto first = cli({"info", g.log});
+    auto second = cli({"info", g.log});
+    auto events = cli({"events", g.log, "--stream", "order:990001", "--format", "jsonl"});
+    CHECK(first.code == exit_ok);
+    CHECK(second.code == exit_ok);
+    CHECK(events.code == exit_ok);
+    CHECK_FALSE(first.err.empty());
+    CHECK(second.err.empty());
+    CHECK(events.err.empty());
+    CHECK(second.out == first.out);
+
+    std::vector<std::string> cached;
+    for (const auto& entry : fs::directory_iterator(g.dir.file("cache/asof")))
+        cached.push_back(entry.path().filename().string());
+    REQUIRE(cached.size() == 1);
+    CHECK(cached[0].size() == 32 + 5);
+    CHECK(cached[0].ends_with(".asof"));
+    CHECK(g.dir.entries() == std::vector<std::string>{"cache", "golden.jsonl"});
+    check_golden("cache", transcript({first, second, events}, g.dir));
+}
