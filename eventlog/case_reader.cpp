@@ -79,41 +79,36 @@ Result<CaseInfo> read_case_info(sql::Db& db) {
         "source_size, lines, events, rejected, naive_times, started_at, finished_at, chain_head "
         "FROM imports ORDER BY id");
     if (!sources) return tl::unexpected(sources.error());
-    for (;;) {
-        auto row = sources->step();
-        if (!row) return tl::unexpected(row.error());
-        if (!*row) break;
+    auto listed = sources->each([&](const sql::Stmt& row) {
         SourceInfo source;
-        source.id = sources->column_int(0);
-        source.path = sources->column_text(1);
-        source.name = sources->column_text(2);
-        source.sha256 = sources->column_text(3);
-        source.format = sources->column_text(4);
-        source.mapping = sources->column_text(5);
-        source.source_tz = sources->column_text(6);
-        source.size = sources->column_int(7);
-        source.lines = sources->column_int(8);
-        source.events = sources->column_int(9);
-        source.rejected = sources->column_int(10);
-        source.naive_times = sources->column_int(11);
-        source.started_at = from_micros(sources->column_int(12));
-        if (!sources->column_is_null(13)) source.finished_at = from_micros(sources->column_int(13));
-        source.chain_head = to_hex(sources->column_blob(14));
+        source.id = row.column_int(0);
+        source.path = row.column_text(1);
+        source.name = row.column_text(2);
+        source.sha256 = row.column_text(3);
+        source.format = row.column_text(4);
+        source.mapping = row.column_text(5);
+        source.source_tz = row.column_text(6);
+        source.size = row.column_int(7);
+        source.lines = row.column_int(8);
+        source.events = row.column_int(9);
+        source.rejected = row.column_int(10);
+        source.naive_times = row.column_int(11);
+        source.started_at = from_micros(row.column_int(12));
+        if (!row.column_is_null(13)) source.finished_at = from_micros(row.column_int(13));
+        source.chain_head = to_hex(row.column_blob(14));
         info.sources.push_back(std::move(source));
-    }
+    });
+    if (!listed) return tl::unexpected(listed.error());
 
     auto findings =
         db.prepare("SELECT f.kind, coalesce(s.name, ''), f.seq, f.detail FROM findings f "
                    "LEFT JOIN streams s ON s.id = f.stream_id ORDER BY f.seq, f.id");
     if (!findings) return tl::unexpected(findings.error());
-    for (;;) {
-        auto row = findings->step();
-        if (!row) return tl::unexpected(row.error());
-        if (!*row) break;
-        info.findings.push_back({std::string(findings->column_text(0)),
-                                 std::string(findings->column_text(1)), findings->column_opt_int(2),
-                                 std::string(findings->column_text(3))});
-    }
+    listed = findings->each([&](const sql::Stmt& row) {
+        info.findings.push_back({std::string(row.column_text(0)), std::string(row.column_text(1)),
+                                 row.column_opt_int(2), std::string(row.column_text(3))});
+    });
+    if (!listed) return tl::unexpected(listed.error());
     return info;
 }
 
@@ -123,14 +118,11 @@ Result<std::vector<RejectInfo>> read_rejects(sql::Db& db) {
         "JOIN imports i ON i.id = r.import_id ORDER BY r.import_id, r.line");
     if (!stmt) return tl::unexpected(stmt.error());
     std::vector<RejectInfo> rejects;
-    for (;;) {
-        auto row = stmt->step();
-        if (!row) return tl::unexpected(row.error());
-        if (!*row) break;
-        rejects.push_back({std::string(stmt->column_text(0)), stmt->column_int(1),
-                           stmt->column_int(2), std::string(stmt->column_text(3)),
-                           std::string(stmt->column_text(4))});
-    }
+    auto done = stmt->each([&](const sql::Stmt& row) {
+        rejects.push_back({std::string(row.column_text(0)), row.column_int(1), row.column_int(2),
+                           std::string(row.column_text(3)), std::string(row.column_text(4))});
+    });
+    if (!done) return tl::unexpected(done.error());
     return rejects;
 }
 
@@ -139,13 +131,11 @@ Result<std::vector<std::string>> nearest_stream_names(sql::Db& db, std::string_v
     auto stmt = db.prepare("SELECT name FROM streams");
     if (!stmt) return tl::unexpected(stmt.error());
     std::vector<std::pair<std::size_t, std::string>> scored;
-    for (;;) {
-        auto row = stmt->step();
-        if (!row) return tl::unexpected(row.error());
-        if (!*row) break;
-        std::string candidate(stmt->column_text(0));
+    auto done = stmt->each([&](const sql::Stmt& row) {
+        std::string candidate(row.column_text(0));
         scored.emplace_back(edit_distance(name, candidate), std::move(candidate));
-    }
+    });
+    if (!done) return tl::unexpected(done.error());
     std::size_t keep = std::min(count, scored.size());
     std::partial_sort(scored.begin(), scored.begin() + static_cast<std::ptrdiff_t>(keep),
                       scored.end());
@@ -200,22 +190,20 @@ Result<std::int64_t> for_each_event(sql::Db& db, const EventFilter& filter,
 
     std::int64_t count = 0;
     StoredEvent event;
-    for (;;) {
-        auto row = stmt->step();
-        if (!row) return tl::unexpected(row.error());
-        if (!*row) break;
-        event.seq = stmt->column_int(0);
-        event.event_id = stmt->column_opt_text(1);
-        event.stream = stmt->column_text(2);
-        event.type = stmt->column_opt_text(3);
-        event.version = stmt->column_opt_int(4);
-        event.ts = from_micros(stmt->column_int(5));
-        event.actor = stmt->column_opt_text(6);
-        event.data = stmt->column_opt_text(7);
-        event.meta = stmt->column_opt_text(8);
+    auto done = stmt->each([&](const sql::Stmt& row) {
+        event.seq = row.column_int(0);
+        event.event_id = row.column_opt_text(1);
+        event.stream = row.column_text(2);
+        event.type = row.column_opt_text(3);
+        event.version = row.column_opt_int(4);
+        event.ts = from_micros(row.column_int(5));
+        event.actor = row.column_opt_text(6);
+        event.data = row.column_opt_text(7);
+        event.meta = row.column_opt_text(8);
         visit(event);
         ++count;
-    }
+    });
+    if (!done) return tl::unexpected(done.error());
     return count;
 }
 

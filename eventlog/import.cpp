@@ -295,13 +295,11 @@ public:
 
         auto streams = db.prepare("SELECT id, name FROM streams");
         if (!streams) return tl::unexpected(streams.error());
-        for (;;) {
-            auto row = streams->step();
-            if (!row) return tl::unexpected(row.error());
-            if (!*row) break;
-            writer.streams_.emplace(std::string(streams->column_text(1)),
-                                    StreamState{streams->column_int(0), {}});
-        }
+        auto done = streams->each([&](const sql::Stmt& row) {
+            writer.streams_.emplace(std::string(row.column_text(1)),
+                                    StreamState{row.column_int(0), {}});
+        });
+        if (!done) return tl::unexpected(done.error());
         if (auto ok = writer.seed_versions(); !ok) return tl::unexpected(ok.error());
         return writer;
     }
@@ -388,16 +386,14 @@ private:
                                  "JOIN streams s ON s.id = e.stream_id "
                                  "WHERE e.version IS NOT NULL GROUP BY e.stream_id");
         if (!stmt) return tl::unexpected(stmt.error());
-        for (;;) {
-            auto row = stmt->step();
-            if (!row) return tl::unexpected(row.error());
-            if (!*row) break;
-            auto found = streams_.find(stmt->column_text(0));
-            if (found == streams_.end()) continue;
-            found->second.versions.last_version = stmt->column_int(1);
-            found->second.versions.last_ts = stmt->column_int(2);
-            found->second.versions.last_seq = stmt->column_int(3);
-        }
+        auto done = stmt->each([&](const sql::Stmt& row) {
+            auto found = streams_.find(row.column_text(0));
+            if (found == streams_.end()) return;
+            found->second.versions.last_version = row.column_int(1);
+            found->second.versions.last_ts = row.column_int(2);
+            found->second.versions.last_seq = row.column_int(3);
+        });
+        if (!done) return tl::unexpected(done.error());
         return {};
     }
 

@@ -113,12 +113,7 @@ Result<std::int64_t> record_findings(sql::Db& db, std::int64_t import_id, std::i
             stmt->bind(1, first_seq).bind(2, last_seq);
         if (sqlite3_bind_parameter_count(stmt->handle()) >= 3)
             stmt->bind(3, std::int64_t{import_time.time_since_epoch().count()});
-        for (;;) {
-            auto row = stmt->step();
-            if (!row) return tl::unexpected(row.error());
-            if (!*row) return {};
-            on_row(*stmt);
-        }
+        return stmt->each(on_row);
     };
 
     if (!versions.unordered_streams().empty()) {

@@ -66,6 +66,15 @@ public:
     Result<bool> step();
     // Steps to completion (for statements that return no rows), then resets for reuse.
     Result<void> run();
+    // Steps through every row, calling on_row(*this) for each; stops at the first error.
+    template <class OnRow> Result<void> each(OnRow&& on_row) {
+        for (;;) {
+            auto row = step();
+            if (!row) return tl::unexpected(row.error());
+            if (!*row) return {};
+            on_row(*this);
+        }
+    }
     void reset();
 
     std::int64_t column_int(int col) const { return sqlite3_column_int64(stmt_.get(), col); }

@@ -50,19 +50,17 @@ Result<VerifyReport> verify_case(sql::Db& db, bool check_sources) {
         "SELECT id, source_name, source_path, source_sha256, events, last_seq, chain_head "
         "FROM imports ORDER BY id");
     if (!list) return tl::unexpected(list.error());
-    for (;;) {
-        auto row = list->step();
-        if (!row) return tl::unexpected(row.error());
-        if (!*row) break;
-        auto blob = list->column_blob(6);
-        imports[list->column_int(0)] = {std::string(list->column_text(1)),
-                                        std::string(list->column_text(2)),
-                                        std::string(list->column_text(3)),
-                                        list->column_int(4),
-                                        0,
-                                        list->column_opt_int(5),
-                                        std::vector<unsigned char>(blob.begin(), blob.end())};
-    }
+    auto listed = list->each([&](const sql::Stmt& row) {
+        auto blob = row.column_blob(6);
+        imports[row.column_int(0)] = {std::string(row.column_text(1)),
+                                      std::string(row.column_text(2)),
+                                      std::string(row.column_text(3)),
+                                      row.column_int(4),
+                                      0,
+                                      row.column_opt_int(5),
+                                      std::vector<unsigned char>(blob.begin(), blob.end())};
+    });
+    if (!listed) return tl::unexpected(listed.error());
 
     std::size_t problems = 0;
     auto problem = [&](std::string text) {
@@ -74,6 +72,7 @@ Result<VerifyReport> verify_case(sql::Db& db, bool check_sources) {
         "LEFT JOIN streams s ON s.id = e.stream_id LEFT JOIN event_payloads p ON p.seq = e.seq "
         "ORDER BY e.seq");
     if (!events) return tl::unexpected(events.error());
+
     // The chain may continue from the recomputed value (the event's data is intact and only its
     // stored hash changed) or from the stored one (the data changed): after a mismatch both are
     // tried on the next event, which tells them apart and keeps one edit to one report.
@@ -86,11 +85,7 @@ Result<VerifyReport> verify_case(sql::Db& db, bool check_sources) {
     Digest current = chain_genesis;
     Sha256 hasher;
     std::string canonical;
-    for (;;) {
-        auto row = events->step();
-        if (!row) return tl::unexpected(row.error());
-        if (!*row) break;
-        const sql::Stmt& e = *events;
+    auto walked = events->each([&](const sql::Stmt& e) {
         CanonicalFields fields;
         fields.event_id = opt_text(e, 1);
         fields.ts = e.column_int(2);
@@ -136,7 +131,7 @@ Result<VerifyReport> verify_case(sql::Db& db, bool check_sources) {
         }
         if (found == imports.end()) {
             problem("event seq " + std::to_string(seq) + " belongs to no recorded import");
-            continue;
+            return;
         }
         ++found->second.counted;
         if (found->second.last_seq == seq &&
@@ -144,7 +139,8 @@ Result<VerifyReport> verify_case(sql::Db& db, bool check_sources) {
                         current.end()))
             problem("the chain head recorded for " + found->second.name +
                     " does not match its events");
-    }
+    });
+    if (!walked) return tl::unexpected(walked.error());
     settle(": the event or its stored hash was changed after import");
     for (const auto& [id, record] : imports)
         if (record.counted != record.events)
