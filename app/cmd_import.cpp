@@ -47,6 +47,10 @@ int cmd_import(const ImportArgs& args, CliContext& context) {
                         << (source.naive_times == 1 ? " time" : " times")
                         << " without zone read in " << args.source_tz;
         context.out << '\n';
+        if (source.events == 0 && source.rejected > 0)
+            context.err << "asof: warning: no line of " << source.path
+                        << " became an event; the rejects say why (a field mapping, --map, may "
+                           "be needed)\n";
         imported += source.events;
         rejected += source.rejected;
     }

@@ -113,6 +113,10 @@ std::string sniff_not_jsonl(std::string_view head) {
     if (i < head.size() && head[i] == '<')
         return "XML (XES and OCEL XML are not supported by this version)";
     if (head.starts_with("PK\x03\x04")) return "a ZIP archive";
+    if (head.starts_with("\x7f"
+                         "ELF"))
+        return "an executable (ELF)";
+    if (head.starts_with("%PDF-")) return "a PDF document";
     if (head.starts_with(std::string_view("\x28\xb5\x2f\xfd", 4))) return "zstd-compressed data";
     if (head.starts_with("BZh")) return "bzip2-compressed data";
     return {};

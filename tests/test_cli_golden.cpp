@@ -314,3 +314,19 @@ TEST_CASE("cli a log given as CASE is imported once into the cache", "[cli][gold
     CHECK(g.dir.entries() == std::vector<std::string>{"cache", "golden.jsonl"});
     check_golden("cache", transcript({first, second, events}, g.dir));
 }
+
+TEST_CASE("cli import warns when no line became an event", "[cli]") {
+    TempDir dir;
+    write_file(dir.file("odd.jsonl"),
+               "{\"aggregate\":\"a-1\",\"when\":\"2026-01-01T00:00:00Z\"}\n");
+    auto run = cli({"import", dir.file("odd.jsonl"), "-o", dir.file("odd.asof")});
+    CHECK(run.code == 0);
+    CHECK(run.out.find("0 imported, 1 rejected") != std::string::npos);
+    CHECK(run.err.find("warning: no line of " + dir.file("odd.jsonl") + " became an event") !=
+          std::string::npos);
+    auto mapped = cli({"import", dir.file("odd.jsonl"), "-o", dir.file("mapped.asof"), "--map",
+                       "stream=aggregate", "--map", "ts=when"});
+    CHECK(mapped.code == 0);
+    CHECK(mapped.out.find("1 imported, 0 rejected") != std::string::npos);
+    CHECK(mapped.err.empty());
+}

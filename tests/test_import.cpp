@@ -797,7 +797,17 @@ TEST_CASE("import names formats that are not JSON Lines", "[import]") {
     auto zip = import_sources({dir.file("z.jsonl")}, dir.file("z.asof"), {});
     REQUIRE_FALSE(zip.has_value());
     CHECK(zip.error().message == "not JSON Lines: the file is a ZIP archive");
-    CHECK(dir.entries() == std::vector<std::string>{"x.jsonl", "z.jsonl"});
+    write_file(dir.file("e.jsonl"), std::string("\x7f"
+                                                "ELF\x02\x01\x01",
+                                                7));
+    auto elf = import_sources({dir.file("e.jsonl")}, dir.file("e.asof"), {});
+    REQUIRE_FALSE(elf.has_value());
+    CHECK(elf.error().message == "not JSON Lines: the file is an executable (ELF)");
+    write_file(dir.file("p.jsonl"), "%PDF-1.7\n");
+    auto pdf = import_sources({dir.file("p.jsonl")}, dir.file("p.asof"), {});
+    REQUIRE_FALSE(pdf.has_value());
+    CHECK(pdf.error().message == "not JSON Lines: the file is a PDF document");
+    CHECK(dir.entries() == std::vector<std::string>{"e.jsonl", "p.jsonl", "x.jsonl", "z.jsonl"});
 }
 
 // ---------------------------------------------------------------------------------------------
