@@ -39,21 +39,27 @@ int cmd_events(const EventsArgs& args, CliContext& context) {
         if (!t) return report_error(context, t.error(), exit_bad_input);
         filter.to = *t;
     }
+    if (filter.from && filter.to && *filter.from > *filter.to)
+        return report_error(context,
+                            {"--from (" + format_in_zone(*filter.from, zone) + ") is after --to (" +
+                                 format_in_zone(*filter.to, zone) + ")",
+                             "--from"},
+                            exit_bad_input);
 
     int code = exit_ok;
     auto path = resolve_case_argument(args.source, context, code);
     if (!path) return code;
     auto db = open_case(*path);
-    if (!db) return report_error(context, db.error(), exit_bad_input);
+    if (!db) return report_error(context, db.error(), exit_code_for(db.error(), context));
 
     auto format = event_format_from_name(args.format);
     EventWriter writer(context.out, format.value_or(EventFormat::table), zone);
     std::string interval = "[" + (filter.from ? format_in_zone(*filter.from, zone) : "start") +
                            ", " + (filter.to ? format_in_zone(*filter.to, zone) : "end") + ")";
     writer.set_table_heading({"stream " + args.stream.value_or("(all)") + "  interval " + interval +
-                              "  zone " + zone->name()});
+                              "  zone " + (zone ? zone->name() : std::string("UTC"))});
     auto count = for_each_event(*db, filter, [&](const StoredEvent& e) { writer.write(e); });
-    if (!count) return report_error(context, count.error(), exit_bad_input);
+    if (!count) return report_error(context, count.error(), exit_code_for(count.error(), context));
     writer.finish();
     return exit_ok;
 }

@@ -330,3 +330,14 @@ TEST_CASE("cli import warns when no line became an event", "[cli]") {
     CHECK(mapped.out.find("1 imported, 0 rejected") != std::string::npos);
     CHECK(mapped.err.empty());
 }
+
+TEST_CASE("cli events refuses --from after --to", "[cli]") {
+    TempDir dir;
+    EnvGuard cache("XDG_CACHE_HOME", dir.file("cache"));
+    write_file(dir.file("log.jsonl"), "{\"stream\":\"a-1\",\"ts\":\"2026-01-01T00:00:00Z\"}\n");
+    auto run = cli({"events", dir.file("log.jsonl"), "--from", "2026-02-01", "--to", "2026-01-01",
+                    "--tz", "UTC"});
+    CHECK(run.code == 3);
+    CHECK(run.err.find("--from: --from (2026-02-01 00:00:00 +00:00) is after --to "
+                       "(2026-01-01 00:00:00 +00:00)") != std::string::npos);
+}
