@@ -260,7 +260,7 @@ void read_source(ReadJob& job, BatchQueue& queue) {
 constexpr const char* new_case_pragmas =
     "PRAGMA page_size = 8192; PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; "
     "PRAGMA locking_mode = EXCLUSIVE; ";
-constexpr const char* import_pragmas = "PRAGMA cache_size = -32768; PRAGMA threads = 1;";
+constexpr const char* import_pragmas = "PRAGMA cache_size = -24576; PRAGMA threads = 2;";
 
 // Per-stream state the writer keeps while importing.
 struct StreamState {
@@ -653,8 +653,9 @@ Result<ImportOutcome> import_sources(const std::vector<std::string>& sources,
         if (!db) return tl::unexpected(db.error());
         // A new case file is private until renamed, so durability comes from the rename, not
         // from a journal: SQLite's journal is kept in memory (savepoints still work). The page
-        // cache and the sorter's memory (one helper thread: at most two sort buffers of the
-        // cache's size) keep the import's memory bounded whatever the size of the source.
+        // cache and the sorter (one helper thread on the otherwise idle reader core during the
+        // index builds: at most three sort buffers of the cache's size) keep the import's memory
+        // bounded whatever the size of the source.
         std::string pragmas = std::string(existing ? "" : new_case_pragmas) + import_pragmas;
         if (auto ok = db->exec(pragmas); !ok) return tl::unexpected(ok.error());
         if (auto ok = migrate_case(*db); !ok) return tl::unexpected(ok.error());
