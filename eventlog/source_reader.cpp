@@ -113,9 +113,6 @@ Result<std::size_t> SourceReader::read(char* out, std::size_t capacity) {
     return impl_->read_raw(reinterpret_cast<unsigned char*>(out), capacity);
 }
 
-bool SourceReader::gzipped() const {
-    return impl_->gzip;
-}
 std::uint64_t SourceReader::raw_size() const {
     return impl_->size;
 }

@@ -23,7 +23,6 @@ public:
     // 0 at the end. Fails on read errors and corrupt gzip data.
     Result<std::size_t> read(char* out, std::size_t capacity);
 
-    bool gzipped() const;
     std::uint64_t raw_size() const;     // the file's size on disk
     std::uint64_t raw_consumed() const; // raw bytes read so far (for progress)
     // SHA-256 of the raw file bytes; valid once read() has returned 0.
