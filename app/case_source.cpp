@@ -50,6 +50,19 @@ Result<std::string> resolve_case(const std::string& argument, ImportOptions opti
 std::function<void(const ImportProgress&)> terminal_progress(CliContext& context) {
     auto started = std::chrono::steady_clock::now();
     return [&context, started](const ImportProgress& progress) {
+        switch (progress.phase) {
+        case ImportPhase::indexing:
+            context.err << "\rbuilding indexes\x1b[K" << std::flush;
+            return;
+        case ImportPhase::checking:
+            context.err << "\rlinking streams and checking integrity\x1b[K" << std::flush;
+            return;
+        case ImportPhase::done:
+            context.err << "\r\x1b[K" << std::flush;
+            return;
+        case ImportPhase::reading:
+            break;
+        }
         double seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         double mib = static_cast<double>(progress.raw_bytes) / (1 << 20);
@@ -60,11 +73,11 @@ std::function<void(const ImportProgress&)> terminal_progress(CliContext& context
                                              : 1.0;
         double left = fraction > 0 ? seconds / fraction - seconds : 0;
         char line[160];
-        std::snprintf(line, sizeof line,
-                      "\r%.1f / %.1f MiB  %3.0f%%  %lld events  %.0f events/s  %.0f s left   ", mib,
-                      total, fraction * 100, static_cast<long long>(progress.events), rate, left);
+        std::snprintf(
+            line, sizeof line,
+            "\r%.1f / %.1f MiB  %3.0f%%  %lld events  %.0f events/s  %.0f s left to read\x1b[K",
+            mib, total, fraction * 100, static_cast<long long>(progress.events), rate, left);
         context.err << line << std::flush;
-        if (progress.raw_bytes >= progress.raw_total) context.err << "\r\x1b[K" << std::flush;
     };
 }
 

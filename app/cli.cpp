@@ -25,6 +25,7 @@ int exit_code_for(const Error& error, const CliContext& context) {
 }
 
 int report_error(CliContext& context, const Error& error, int code) {
+    if (context.err_is_terminal) context.err << "\r\x1b[K"; // a progress line may be showing
     context.err << "asof: " << error.describe() << '\n';
     return code;
 }

@@ -606,6 +606,14 @@ Result<void> finish_import(ImportRun& run, SourceOutcome& outcome, VersionCheck&
     return {};
 }
 
+// Tells the progress callback, if any, that the import entered `phase`.
+void report_phase(const ImportOptions& options, ImportPhase phase) {
+    if (!options.on_progress) return;
+    ImportProgress progress;
+    progress.phase = phase;
+    options.on_progress(progress);
+}
+
 } // namespace
 
 std::string import_options_json(const ImportOptions& options) {
@@ -682,8 +690,10 @@ Result<ImportOutcome> import_sources(const std::vector<std::string>& sources,
             version_checks.push_back(run.writer.take_version_check());
         }
         run.writer.release_streams(); // its memory is the sorter's while the indexes are built
+        report_phase(options, ImportPhase::indexing);
         if (!existing)
             if (auto ok = create_event_indexes(*db); !ok) return tl::unexpected(ok.error());
+        report_phase(options, ImportPhase::checking);
         for (std::size_t i = 0; i < result.sources.size(); ++i) {
             if (result.sources[i].already_imported) continue;
             if (auto ok = finish_import(run, result.sources[i], version_checks[i]); !ok)
@@ -695,6 +705,7 @@ Result<ImportOutcome> import_sources(const std::vector<std::string>& sources,
             !ok)
             return tl::unexpected(ok.error());
         if (auto ok = tx->commit(); !ok) return tl::unexpected(ok.error());
+        report_phase(options, ImportPhase::done);
     }
     if (!existing) {
         if (auto ok = sync_file(target); !ok) return tl::unexpected(ok.error());

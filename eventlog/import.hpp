@@ -13,7 +13,12 @@
 
 namespace asof {
 
+// What an import is doing: reading a source (with byte counts), then the whole-case steps after
+// the last source, then done.
+enum class ImportPhase { reading, indexing, checking, done };
+
 struct ImportProgress {
+    ImportPhase phase = ImportPhase::reading;
     std::string source;
     std::uint64_t raw_bytes = 0; // bytes of the source file read so far
     std::uint64_t raw_total = 0; // the source file's size

@@ -850,18 +850,26 @@ TEST_CASE("an import cancelled from its progress callback leaves no case and no 
     CHECK(dir.entries() == std::vector<std::string>{"log.jsonl"});
 }
 
-TEST_CASE("the progress callback ends with the final counts", "[import][atomic]") {
+TEST_CASE("the progress callback ends reading with the final counts, then names the steps",
+          "[import][atomic]") {
     TempDir dir;
     write_file(dir.file("log.jsonl"), mixed_log);
     std::vector<ImportProgress> seen;
     ImportOptions options;
     options.on_progress = [&](const ImportProgress& p) { seen.push_back(p); };
     import_ok({dir.file("log.jsonl")}, dir.file("case.asof"), options);
-    REQUIRE_FALSE(seen.empty());
-    CHECK(seen.back().events == 4);
-    CHECK(seen.back().rejected == 1);
-    CHECK(seen.back().raw_bytes == mixed_log.size());
-    CHECK(seen.back().raw_total == mixed_log.size());
+    REQUIRE(seen.size() >= 4);
+    const ImportProgress& read = seen[seen.size() - 4];
+    CHECK(read.phase == ImportPhase::reading);
+    CHECK(read.events == 4);
+    CHECK(read.rejected == 1);
+    CHECK(read.raw_bytes == mixed_log.size());
+    CHECK(read.raw_total == mixed_log.size());
+    CHECK(seen[seen.size() - 3].phase == ImportPhase::indexing);
+    CHECK(seen[seen.size() - 2].phase == ImportPhase::checking);
+    CHECK(seen.back().phase == ImportPhase::done);
+    for (std::size_t i = 0; i + 3 < seen.size(); ++i)
+        CHECK(seen[i].phase == ImportPhase::reading);
 }
 
 TEST_CASE("a strict import fails at the first bad line and leaves no case", "[import][atomic]") {
