@@ -76,6 +76,25 @@ int run_cli(const std::vector<std::string>& args, CliContext& context) {
     events->add_option("--format", events_args.format, "Output format")
         ->check(CLI::IsMember({"table", "csv", "json", "jsonl"}));
 
+    QueryArgs query_args;
+    auto* query = app.add_subcommand("query", "Answer a question in the query language");
+    add_case_options(query, query_args.source);
+    query
+        ->add_option("QUERY", query_args.text,
+                     "The question, e.g. \"discrepancy #4721 tuesday to thursday\"")
+        ->required();
+    query->add_option("--now", query_args.now,
+                      "Pin the clock (ISO 8601; default: the current time)");
+    query->add_option("--tz", query_args.tz,
+                      "Zone for reading dates and times of day and for showing times "
+                      "(default: system)");
+    query->add_option("--format", query_args.format, "Output format")
+        ->check(CLI::IsMember({"table", "csv", "json", "jsonl"}));
+    query->add_option("--limit", query_args.limit, "At most N events")
+        ->check(CLI::NonNegativeNumber);
+    query->add_flag("--explain", query_args.explain,
+                    "Print the SQL, its parameters and SQLite's query plan instead of running it");
+
     CaseArgument verify_source;
     bool verify_json = false;
     auto* verify = app.add_subcommand(
@@ -113,6 +132,7 @@ int run_cli(const std::vector<std::string>& args, CliContext& context) {
         if (*rejects) return cmd_rejects(rejects_source, rejects_json, context);
         if (*events) return cmd_events(events_args, context);
         if (*verify) return cmd_verify(verify_source, verify_json, context);
+        if (*query) return cmd_query(query_args, context);
     } catch (const std::exception& failure) {
         context.err << "asof: internal error: " << failure.what() << '\n';
         return exit_internal;

@@ -14,6 +14,7 @@ enum ExitCode : int {
     exit_usage = 2,         // the command line is wrong
     exit_bad_input = 3,     // a source, case, stream or time argument cannot be used
     exit_verify_failed = 4, // asof verify found the case changed since import
+    exit_bad_query = 5,     // a query does not parse, or names no stream, type or actor
     exit_interrupted = 130, // Ctrl+C
     exit_internal = 70,     // a bug or an environment failure (disk full, ...)
 };

@@ -34,11 +34,21 @@ struct EventsArgs {
     std::string format = "table";
 };
 
+struct QueryArgs {
+    CaseArgument source;
+    std::string text;
+    std::optional<std::string> now, tz;
+    std::optional<std::int64_t> limit;
+    std::string format = "table";
+    bool explain = false;
+};
+
 int cmd_import(const ImportArgs& args, CliContext& context);
 int cmd_info(const CaseArgument& source, bool json, CliContext& context);
 int cmd_rejects(const CaseArgument& source, bool json, CliContext& context);
 int cmd_verify(const CaseArgument& source, bool json, CliContext& context);
 int cmd_events(const EventsArgs& args, CliContext& context);
+int cmd_query(const QueryArgs& args, CliContext& context);
 
 // The exit code for a failed command: interrupted, bad input or internal (environment).
 int exit_code_for(const Error& error, const CliContext& context);

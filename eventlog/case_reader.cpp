@@ -126,12 +126,13 @@ Result<std::vector<RejectInfo>> read_rejects(sql::Db& db) {
     return rejects;
 }
 
-Result<std::vector<std::string>> nearest_stream_names(sql::Db& db, std::string_view name,
-                                                      std::size_t count) {
-    auto stmt = db.prepare("SELECT name FROM streams");
+Result<std::vector<std::string>> nearest_names(sql::Db& db, std::string_view select_names,
+                                               std::string_view name, std::size_t count) {
+    auto stmt = db.prepare(select_names);
     if (!stmt) return tl::unexpected(stmt.error());
     std::vector<std::pair<std::size_t, std::string>> scored;
     auto done = stmt->each([&](const sql::Stmt& row) {
+        if (row.column_is_null(0)) return;
         std::string candidate(row.column_text(0));
         scored.emplace_back(edit_distance(name, candidate), std::move(candidate));
     });
@@ -143,6 +144,23 @@ Result<std::vector<std::string>> nearest_stream_names(sql::Db& db, std::string_v
     for (std::size_t i = 0; i < keep; ++i)
         names.push_back(std::move(scored[i].second));
     return names;
+}
+
+Result<std::vector<std::string>> nearest_stream_names(sql::Db& db, std::string_view name,
+                                                      std::size_t count) {
+    return nearest_names(db, "SELECT name FROM streams", name, count);
+}
+
+void read_stored_event(const sql::Stmt& row, StoredEvent& event) {
+    event.seq = row.column_int(0);
+    event.event_id = row.column_opt_text(1);
+    event.stream = row.column_text(2);
+    event.type = row.column_opt_text(3);
+    event.version = row.column_opt_int(4);
+    event.ts = from_micros(row.column_int(5));
+    event.actor = row.column_opt_text(6);
+    event.data = row.column_opt_text(7);
+    event.meta = row.column_opt_text(8);
 }
 
 Result<std::int64_t> for_each_event(sql::Db& db, const EventFilter& filter,
@@ -191,15 +209,7 @@ Result<std::int64_t> for_each_event(sql::Db& db, const EventFilter& filter,
     std::int64_t count = 0;
     StoredEvent event;
     auto done = stmt->each([&](const sql::Stmt& row) {
-        event.seq = row.column_int(0);
-        event.event_id = row.column_opt_text(1);
-        event.stream = row.column_text(2);
-        event.type = row.column_opt_text(3);
-        event.version = row.column_opt_int(4);
-        event.ts = from_micros(row.column_int(5));
-        event.actor = row.column_opt_text(6);
-        event.data = row.column_opt_text(7);
-        event.meta = row.column_opt_text(8);
+        read_stored_event(row, event);
         visit(event);
         ++count;
     });

@@ -74,6 +74,15 @@ struct EventFilter {
 Result<std::int64_t> for_each_event(sql::Db& db, const EventFilter& filter,
                                     const std::function<void(const StoredEvent&)>& visit);
 
+// Reads the columns seq, event_id, stream name, type, version, ts, actor, data, meta (in that
+// order, from column 0) of the current row into `event`.
+void read_stored_event(const sql::Stmt& row, StoredEvent& event);
+
+// Up to `count` values of `select_names` (a fixed one-column query; NULLs skipped) nearest to
+// `name` by edit distance (case-insensitive).
+Result<std::vector<std::string>> nearest_names(sql::Db& db, std::string_view select_names,
+                                               std::string_view name, std::size_t count = 3);
+
 // Up to `count` stream names nearest to `name` by edit distance (case-insensitive).
 Result<std::vector<std::string>> nearest_stream_names(sql::Db& db, std::string_view name,
                                                       std::size_t count = 3);

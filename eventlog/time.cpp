@@ -107,14 +107,6 @@ bool is_utc(const date::time_zone* zone) {
     return name == "UTC" || name == "Etc/UTC";
 }
 
-// Reads local wall time in `zone`: a time in a DST gap moves forward by the gap, one in an
-// overlap takes the earlier instant. Both amount to using the offset in force just before.
-Timestamp local_to_sys(Micros local, const date::time_zone* zone) {
-    date::local_time<Micros> lt{local};
-    auto info = zone->get_info(floor<seconds>(lt));
-    return Timestamp{local - duration_cast<Micros>(info.first.offset)};
-}
-
 // Writes `t` + `offset` as "YYYY-MM-DD<sep>hh:mm:ss[.fff|.ffffff]" and returns the end; years
 // outside 0000..9999 get a sign ("-0001", "+10000"). Writes at most 29 bytes.
 char* put_civil(char* out, Timestamp t, seconds offset, char sep) {
@@ -195,6 +187,13 @@ template <class Number> Result<Timestamp> checked(std::int64_t micros, Number va
 }
 
 } // namespace
+
+Timestamp local_to_sys(Micros local, const date::time_zone* zone) {
+    if (is_utc(zone)) return Timestamp{local};
+    date::local_time<Micros> lt{local};
+    auto info = zone->get_info(floor<seconds>(lt));
+    return Timestamp{local - duration_cast<Micros>(info.first.offset)};
+}
 
 Result<const date::time_zone*> find_zone(std::string_view name) {
     try {

@@ -30,6 +30,11 @@ Result<const date::time_zone*> find_zone(std::string_view name);
 // The system's zone ($TZ, else /etc/localtime), falling back to UTC.
 const date::time_zone* system_zone();
 
+// Reads a wall time in `zone` (microseconds since 1970-01-01 00:00 local; UTC when null): a
+// time in a DST gap moves forward by the gap, one in an overlap takes the earlier instant. Both
+// amount to using the offset in force just before.
+Timestamp local_to_sys(Micros local, const date::time_zone* zone);
+
 // Parses ISO 8601 / RFC 3339: YYYY-MM-DD, optionally followed by 'T' or ' ' and
 // hh:mm[:ss[.fraction]] and an optional zone: 'Z', '+hh:mm', '+hhmm' or '+hh'.
 // A fraction of up to 9 digits is truncated to microseconds. A text with no zone is naive and

@@ -176,14 +176,19 @@ void EventWriter::finish() {
                 out_ << member << ",";
             out_ << "\"events\":[";
         }
-        out_ << (started_ ? "\n" : "") << "],\"count\":" << count_ << "}\n";
+        out_ << (started_ ? "\n" : "") << "]";
+        if (trailing_count_) out_ << ",\"count\":" << count_;
+        out_ << "}\n";
         break;
     case EventFormat::csv:
         if (!started_) out_ << "seq,id,stream,type,version,ts,actor,data,meta\r\n";
         break;
     case EventFormat::table:
         flush_table_rows();
-        out_ << count_ << (count_ == 1 ? " event" : " events") << '\n';
+        if (footer_)
+            out_ << *footer_ << '\n';
+        else
+            out_ << count_ << (count_ == 1 ? " event" : " events") << '\n';
         break;
     case EventFormat::jsonl:
         break;

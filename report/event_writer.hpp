@@ -31,6 +31,10 @@ public:
     void set_json_members(std::vector<std::string> members) { json_members_ = std::move(members); }
     // For `table`: lines written above the table.
     void set_table_heading(std::vector<std::string> lines) { heading_ = std::move(lines); }
+    // For `table`: the line written below the table instead of "N events".
+    void set_table_footer(std::string line) { footer_ = std::move(line); }
+    // For `json`: whether "count" follows "events" (false when json_members carry the count).
+    void set_trailing_count(bool trailing) { trailing_count_ = trailing; }
 
     void write(const StoredEvent& event);
     // Writes what is pending and the closing parts (the table's count line, JSON's count).
@@ -47,6 +51,8 @@ private:
     EventFormat format_;
     const date::time_zone* zone_;
     std::vector<std::string> json_members_, heading_;
+    std::optional<std::string> footer_;
+    bool trailing_count_ = true;
     std::vector<TableRow> pending_;
     std::array<std::size_t, 5> widths_{};
     bool started_ = false;

@@ -1,0 +1,306 @@
+// `asof query CASE "QUERY"`: answers a question in the query language, stating the interval,
+// zone and clock it used.
+#include "app/commands.hpp"
+#include "eventlog/case_reader.hpp"
+#include "eventlog/json_text.hpp"
+#include "eventlog/text_index.hpp"
+#include "query/executor.hpp"
+#include "report/csv_writer.hpp"
+#include "report/event_writer.hpp"
+
+#include <date/tz.h>
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+namespace asof {
+namespace {
+
+using ordered_json = nlohmann::ordered_json;
+using query::PreparedQuery;
+
+std::size_t code_points(std::string_view text) {
+    std::size_t count = 0;
+    for (char c : text)
+        if ((static_cast<unsigned char>(c) & 0xc0) != 0x80) ++count;
+    return count;
+}
+
+// Prints a query error with its column and a caret line under the query:
+//   asof: query: column 27: expected "and" after the start of the range, found ...
+//     discrepancy #4721 between tuesday
+//                               ^^^^^^^
+int report_query_error(CliContext& context, std::string_view text, const query::QueryError& error) {
+    std::size_t begin = std::min(error.span.begin, text.size());
+    std::size_t end = std::clamp(error.span.end, begin, text.size());
+    if (context.err_is_terminal) context.err << "\r\x1b[K";
+    context.err << "asof: query: column " << begin + 1 << ": " << printable(error.message) << '\n';
+    std::string shown = printable(text);
+    std::size_t pad = code_points(printable(text.substr(0, begin)));
+    std::size_t marks =
+        std::max<std::size_t>(1, code_points(printable(text.substr(begin, end - begin))));
+    context.err << "  " << shown << '\n'
+                << "  " << std::string(pad, ' ') << std::string(marks, '^') << '\n';
+    return exit_bad_query;
+}
+
+std::string zone_name(const date::time_zone* zone) {
+    return zone ? zone->name() : std::string("UTC");
+}
+
+bool has_text_search(const query::Filter& filter) {
+    if (filter.kind == query::Filter::Kind::text_search) return true;
+    for (const auto& child : filter.children)
+        if (has_text_search(child)) return true;
+    return false;
+}
+
+// Brings the full-text index up to date when the query needs it. Returns whether it can be
+// used; a case that cannot be written falls back to a substring scan, with a note.
+bool ensure_text_index(const std::string& path, CliContext& context) {
+    {
+        auto db = open_case(path);
+        if (db)
+            if (auto current = text_index_current(*db); current && *current) return true;
+    }
+    auto db = sql::Db::open(path, sql::Db::Mode::read_write);
+    if (db) {
+        if (context.err_is_terminal) context.err << "building the full-text index (once)...";
+        auto added = update_text_index(*db, context.cancel);
+        if (context.err_is_terminal) context.err << "\r\x1b[K";
+        if (added) return true;
+        context.err << "asof: note: cannot build the full-text index (" << added.error().describe()
+                    << "); searching payload text by substring instead\n";
+        return false;
+    }
+    context.err << "asof: note: the case cannot be written, so it has no full-text index; "
+                   "searching payload text by substring instead\n";
+    return false;
+}
+
+std::string range_heading(const PreparedQuery& prepared) {
+    const auto* zone = prepared.clock.zone;
+    const auto& interval = prepared.interval;
+    std::string text = "interval ";
+    if (!prepared.query.time)
+        text += "(all time)";
+    else
+        text +=
+            "[" + (interval.from ? format_in_zone(*interval.from, zone) : std::string("start")) +
+            ", " + (interval.to ? format_in_zone(*interval.to, zone) : std::string("end")) + ")";
+    return text + "  zone " + zone_name(zone) + "  now " + format_in_zone(prepared.clock.now, zone);
+}
+
+// The members every JSON answer starts with: query, canonical, now, range.
+std::vector<std::pair<std::string, ordered_json>> json_head(const PreparedQuery& prepared) {
+    std::vector<std::pair<std::string, ordered_json>> head;
+    head.emplace_back("query", prepared.text);
+    head.emplace_back("canonical", prepared.canonical);
+    head.emplace_back("now", format_utc(prepared.clock.now));
+    if (prepared.query.time) {
+        ordered_json range;
+        const auto& interval = prepared.interval;
+        range["from"] = interval.from ? ordered_json(format_utc(*interval.from)) : ordered_json();
+        range["to"] = interval.to ? ordered_json(format_utc(*interval.to)) : ordered_json();
+        range["tz"] = zone_name(prepared.clock.zone);
+        head.emplace_back("range", range);
+    }
+    return head;
+}
+
+std::string count_by_name(query::CountBy by) {
+    switch (by) {
+    case query::CountBy::type:
+        return "type";
+    case query::CountBy::actor:
+        return "actor";
+    case query::CountBy::stream:
+        return "stream";
+    case query::CountBy::day:
+        return "day";
+    case query::CountBy::hour:
+        return "hour";
+    case query::CountBy::week:
+        return "week";
+    }
+    return "type";
+}
+
+// The label of a time bucket in the zone: "2026-04-14", "2026-04-14 09:00 +02:00",
+// "2026-04-13 (week)".
+std::string bucket_label(Timestamp start, query::CountBy by, const date::time_zone* zone) {
+    std::string shown = format_in_zone(start, zone); // "2026-04-14 09:00:00 +02:00"
+    if (by == query::CountBy::hour) return shown.substr(0, 16) + shown.substr(19);
+    return shown.substr(0, 10);
+}
+
+int write_groups(const PreparedQuery& prepared, const std::vector<query::Group>& groups,
+                 EventFormat format, CliContext& context) {
+    query::CountBy by = *prepared.query.count_by;
+    bool by_time =
+        by == query::CountBy::day || by == query::CountBy::hour || by == query::CountBy::week;
+    const auto* zone = prepared.clock.zone;
+    std::int64_t total = 0;
+    for (const auto& group : groups)
+        total += group.count;
+    auto label = [&](const query::Group& group) {
+        return by_time ? bucket_label(*group.start, by, zone) : group.key.value_or("(none)");
+    };
+    std::ostream& out = context.out;
+    switch (format) {
+    case EventFormat::table: {
+        out << "query " << printable(prepared.canonical) << '\n' << range_heading(prepared) << '\n';
+        std::size_t width = count_by_name(by).size();
+        for (const auto& group : groups)
+            width = std::max(width, code_points(printable(label(group))));
+        std::string header = count_by_name(by);
+        out << header << std::string(width - header.size() + 2, ' ') << "count\n";
+        for (const auto& group : groups) {
+            std::string shown = printable(label(group));
+            out << shown << std::string(width - code_points(shown) + 2, ' ') << group.count << '\n';
+        }
+        out << total << (total == 1 ? " event" : " events") << " in " << groups.size()
+            << (groups.size() == 1 ? " group" : " groups") << '\n';
+        break;
+    }
+    case EventFormat::csv: {
+        std::string text = count_by_name(by) + (by_time ? ",from,count\r\n" : ",count\r\n");
+        for (const auto& group : groups) {
+            append_csv_field(text, label(group));
+            if (by_time) text += "," + format_utc(*group.start);
+            text += "," + std::to_string(group.count) + "\r\n";
+        }
+        out << text;
+        break;
+    }
+    case EventFormat::json:
+    case EventFormat::jsonl: {
+        auto group_json = [&](const query::Group& group) {
+            ordered_json item;
+            item["key"] = by_time || group.key ? ordered_json(label(group)) : ordered_json();
+            if (by_time) item["from"] = format_utc(*group.start);
+            item["count"] = group.count;
+            return item;
+        };
+        if (format == EventFormat::jsonl) {
+            for (const auto& group : groups)
+                out << group_json(group).dump(-1, ' ', false,
+                                              ordered_json::error_handler_t::replace)
+                    << '\n';
+            break;
+        }
+        ordered_json doc;
+        for (auto& [key, value] : json_head(prepared))
+            doc[key] = value;
+        doc["count"] = total;
+        doc["count_by"] = count_by_name(by);
+        doc["groups"] = ordered_json::array();
+        for (const auto& group : groups)
+            doc["groups"].push_back(group_json(group));
+        out << doc.dump(-1, ' ', false, ordered_json::error_handler_t::replace) << '\n';
+        break;
+    }
+    }
+    return exit_ok;
+}
+
+int explain(query::Executor& executor, const PreparedQuery& prepared,
+            std::optional<std::int64_t> limit, CliContext& context) {
+    auto explanation = executor.explain(prepared, limit);
+    if (!explanation) return report_error(context, explanation.error(), exit_internal);
+    std::ostream& out = context.out;
+    out << "query " << printable(prepared.canonical) << '\n' << range_heading(prepared) << "\n\n";
+    out << "sql\n  " << explanation->statement.sql << "\n\nparameters\n";
+    if (explanation->statement.params.empty()) out << "  (none)\n";
+    for (std::size_t i = 0; i < explanation->statement.params.size(); ++i)
+        out << "  ?" << i + 1 << " = "
+            << printable(query::param_text(explanation->statement.params[i])) << '\n';
+    out << "\nplan\n";
+    for (const auto& line : explanation->plan)
+        out << "  " << line << '\n';
+    return exit_ok;
+}
+
+} // namespace
+
+int cmd_query(const QueryArgs& args, CliContext& context) {
+    const date::time_zone* zone = system_zone();
+    if (args.tz) {
+        auto found = find_zone(*args.tz);
+        if (!found) return report_error(context, {found.error().message, "--tz"}, exit_bad_input);
+        zone = *found;
+    }
+    query::Clock clock{std::chrono::floor<Micros>(std::chrono::system_clock::now()), zone};
+    if (args.now) {
+        auto parsed = parse_iso8601(*args.now, zone);
+        if (!parsed)
+            return report_error(context, {parsed.error().message, "--now"}, exit_bad_input);
+        clock.now = parsed->at;
+    }
+    auto prepared = query::prepare_query(args.text, clock);
+    if (!prepared) return report_query_error(context, args.text, prepared.error());
+    if (prepared->query.mode != query::Query::Mode::list)
+        return report_error(context,
+                            {"\"as of\" and \"changes\" questions are answered by replay, which "
+                             "this version of asof does not have yet",
+                             "query"},
+                            exit_bad_query);
+
+    int code = exit_ok;
+    auto path = resolve_case_argument(args.source, context, code);
+    if (!path) return code;
+    bool text_index = true;
+    if (prepared->query.filter && has_text_search(*prepared->query.filter))
+        text_index = ensure_text_index(*path, context);
+    auto db = open_case(*path);
+    if (!db) return report_error(context, db.error(), exit_code_for(db.error(), context));
+    if (auto ok = db->exec("PRAGMA query_only = 1"); !ok)
+        return report_error(context, ok.error(), exit_internal);
+
+    query::Executor executor(*db, text_index);
+    auto problem = executor.check_names(*prepared);
+    if (!problem)
+        return report_error(context, problem.error(), exit_code_for(problem.error(), context));
+    if (*problem) return report_query_error(context, args.text, **problem);
+
+    auto limit = query::effective_limit(prepared->query, args.limit);
+    if (args.explain) return explain(executor, *prepared, limit, context);
+
+    auto format = event_format_from_name(args.format).value_or(EventFormat::table);
+    if (prepared->query.count_by) {
+        auto groups = executor.groups(*prepared);
+        if (!groups)
+            return report_error(context, groups.error(), exit_code_for(groups.error(), context));
+        return write_groups(*prepared, *groups, format, context);
+    }
+
+    auto total = executor.count(*prepared);
+    if (!total) return report_error(context, total.error(), exit_code_for(total.error(), context));
+    std::int64_t listed_count = limit ? std::min(*limit, *total) : *total;
+
+    EventWriter writer(context.out, format, zone);
+    std::vector<std::string> members;
+    for (auto& [key, value] : json_head(*prepared))
+        members.push_back("\"" + key + "\":" +
+                          value.dump(-1, ' ', false, ordered_json::error_handler_t::replace));
+    members.push_back("\"count\":" + std::to_string(listed_count));
+    members.push_back("\"total\":" + std::to_string(*total));
+    writer.set_json_members(std::move(members));
+    writer.set_trailing_count(false);
+    writer.set_table_heading({"query " + printable(prepared->canonical), range_heading(*prepared)});
+    std::string footer = std::to_string(*total) + (*total == 1 ? " event" : " events");
+    if (listed_count < *total)
+        footer = "showing " + std::to_string(listed_count) + " of " + footer + " (limit " +
+                 std::to_string(*limit) + ")";
+    writer.set_table_footer(footer);
+    auto listed =
+        executor.each_event(*prepared, limit, [&](const StoredEvent& e) { writer.write(e); });
+    if (!listed)
+        return report_error(context, listed.error(), exit_code_for(listed.error(), context));
+    writer.finish();
+    if (format != EventFormat::table && listed_count < *total)
+        context.err << "asof: note: showing " << listed_count << " of " << *total
+                    << " matching events (limit " << *limit << ")\n";
+    return exit_ok;
+}
+
+} // namespace asof
