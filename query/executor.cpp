@@ -192,8 +192,18 @@ Result<std::vector<Group>> Executor::groups(const PreparedQuery& prepared) {
     if (!stmt) return tl::unexpected(stmt.error());
     bind_params(*stmt, statement.params);
     const date::time_zone* zone = prepared.clock.zone;
-    std::optional<Bucket> current;
+    // Empty buckets from `from` up to (not including) the bucket that starts at or after
+    // `until`, while there are not too many.
     std::size_t filled = 0;
+    auto fill_empty = [&](Timestamp from, Timestamp until) {
+        for (Bucket gap = bucket_of(from, by, zone);
+             gap.start < until && filled < max_filled_buckets; gap = bucket_of(gap.end, by, zone)) {
+            result.push_back({std::nullopt, gap.start, 0});
+            ++filled;
+        }
+    };
+    const Interval& interval = prepared.interval;
+    std::optional<Bucket> current;
     auto done = stmt->each([&](const sql::Stmt& row) {
         Timestamp t = from_micros(row.column_int(0));
         if (current && t < current->end) {
@@ -201,19 +211,21 @@ Result<std::vector<Group>> Executor::groups(const PreparedQuery& prepared) {
             return;
         }
         Bucket next = bucket_of(t, by, zone);
-        // The empty buckets in between, while there are not too many.
-        if (current) {
-            Bucket gap = bucket_of(current->end, by, zone);
-            while (gap.start < next.start && filled < max_filled_buckets) {
-                result.push_back({std::nullopt, gap.start, 0});
-                ++filled;
-                gap = bucket_of(gap.end, by, zone);
-            }
-        }
+        if (current)
+            fill_empty(current->end, next.start);
+        else if (interval.from)
+            fill_empty(*interval.from, next.start);
         current = next;
         result.push_back({std::nullopt, next.start, 1});
     });
     if (!done) return tl::unexpected(done.error());
+    // A bounded interval is covered to its end, and one with no events at all from its start.
+    if (interval.to) {
+        if (current)
+            fill_empty(current->end, *interval.to);
+        else if (interval.from)
+            fill_empty(*interval.from, *interval.to);
+    }
     return result;
 }
 

@@ -6,6 +6,7 @@
 
 #include <cctype>
 #include <sstream>
+#include <unistd.h>
 
 using namespace asof;
 using namespace asof::test;
@@ -340,4 +341,107 @@ TEST_CASE("cli events refuses --from after --to", "[cli]") {
     CHECK(run.code == 3);
     CHECK(run.err.find("--from: --from (2026-02-01 00:00:00 +00:00) is after --to "
                        "(2026-01-01 00:00:00 +00:00)") != std::string::npos);
+}
+
+namespace {
+
+// `asof query` on the golden case with the clock pinned to Friday 2026-04-17 10:00 in Berlin.
+CliRun query_run(const GoldenCase& g, std::vector<std::string> extra) {
+    std::vector<std::string> args = {"query", g.case_path};
+    args.insert(args.end(), extra.begin(), extra.end());
+    for (const char* pinned : {"--now", "2026-04-17T10:00:00+02:00", "--tz", "Europe/Berlin"})
+        args.emplace_back(pinned);
+    return cli(args);
+}
+
+} // namespace
+
+TEST_CASE("cli query answers in a table with the interval it used", "[cli][golden][query]") {
+    GoldenCase g;
+    g.import();
+    auto everything =
+        query_run(g, {"everything on discrepancy #4721 between Tuesday and Thursday"});
+    CHECK(everything.code == exit_ok);
+    auto limited = query_run(g, {"discrepancy #4721 newest first", "--limit", "2"});
+    CHECK(limited.code == exit_ok);
+    auto none = query_run(g, {"shipment #88 yesterday"});
+    CHECK(none.code == exit_ok);
+    check_golden("query-table", transcript({everything, limited, none}, g.dir));
+}
+
+TEST_CASE("cli query writes JSON, JSON Lines and CSV", "[cli][golden][query]") {
+    GoldenCase g;
+    g.import();
+    auto json = query_run(g, {"discrepancy #4721 tuesday to thursday", "--format", "json"});
+    auto limited = query_run(g, {"type:NoteAdded limit 1", "--format", "json"});
+    auto unbounded = query_run(g, {"order #990001", "--format", "json"});
+    auto jsonl = query_run(g, {"discrepancy #4721 on 2026-03-29", "--format", "jsonl"});
+    auto csv = query_run(g, {"where data.amount > 1000", "--format", "csv"});
+    for (const auto* run : {&json, &limited, &unbounded, &jsonl, &csv})
+        CHECK(run->code == exit_ok);
+    check_golden("query-formats", transcript({json, limited, unbounded, jsonl, csv}, g.dir));
+}
+
+TEST_CASE("cli query counts by name and by local day and hour", "[cli][golden][query]") {
+    GoldenCase g;
+    g.import();
+    auto by_type = query_run(g, {"discrepancy #4721 count by type"});
+    auto by_day = query_run(g, {"discrepancy #4721 between 2026-10-24 and 2026-10-25 count by hour"});
+    auto by_day_json = query_run(g, {"2026-04-01..2026-04-17 count by day", "--format", "json"});
+    auto by_actor_csv = query_run(g, {"count by actor", "--format", "csv"});
+    for (const auto* run : {&by_type, &by_day, &by_day_json, &by_actor_csv})
+        CHECK(run->code == exit_ok);
+    check_golden("query-count", transcript({by_type, by_day, by_day_json, by_actor_csv}, g.dir));
+}
+
+TEST_CASE("cli query --explain prints the SQL, parameters and plan", "[cli][golden][query]") {
+    GoldenCase g;
+    g.import();
+    auto run = query_run(
+        g, {"discrepancy #4721 tuesday to thursday where data.amount > 1000", "--explain"});
+    CHECK(run.code == exit_ok);
+    check_golden("query-explain", transcript({run}, g.dir));
+}
+
+TEST_CASE("cli query errors point at the column, with exit code 5", "[cli][golden][query]") {
+    GoldenCase g;
+    g.import();
+    auto syntax = query_run(g, {"discrepancy #4721 between tuesday"});
+    auto date = query_run(g, {"discrepancy #4721 on 2026-02-29"});
+    auto stream = query_run(g, {"discrepancy #4712 yesterday"});
+    auto type = query_run(g, {"shipment #88 type:ShipmentNotes"});
+    auto replay = query_run(g, {"discrepancy #4721 as of wednesday 14:00"});
+    auto hostile = query_run(g, {"stream:\"\x1b[2Jx\" \"unterminated"});
+    for (const auto* run : {&syntax, &date, &stream, &type, &replay, &hostile})
+        CHECK(run->code == exit_bad_query);
+    check_golden("query-errors", transcript({syntax, date, stream, type, replay, hostile}, g.dir));
+}
+
+TEST_CASE("cli query searches payload text and leaves the case readable", "[cli][query]") {
+    GoldenCase g;
+    g.import();
+    auto before = read_file(g.case_path);
+    auto plain = query_run(g, {"discrepancy #4721", "--format", "jsonl"});
+    CHECK(plain.code == exit_ok);
+    CHECK(read_file(g.case_path) == before); // a query without text search writes nothing
+    auto text = query_run(g, {"\"reweigh\"", "--format", "jsonl"});
+    CHECK(text.code == exit_ok);
+    CHECK(text.err.empty());
+    CHECK(std::count(text.out.begin(), text.out.end(), '\n') == 2);
+    CHECK(text.out.find("\"evt-016\"") != std::string::npos);
+    auto verify = cli({"verify", g.case_path});
+    CHECK(verify.code == exit_ok); // the index does not disturb the chain
+
+    // A case that cannot be written: substring search, with a note.
+    GoldenCase other;
+    other.import();
+    fs::permissions(other.case_path, fs::perms::owner_read | fs::perms::group_read,
+                    fs::perm_options::replace);
+    auto fallback = query_run(other, {"\"REWEIGH\"", "--format", "jsonl"});
+    fs::permissions(other.case_path, fs::perms::owner_read | fs::perms::owner_write,
+                    fs::perm_options::replace);
+    CHECK(fallback.code == exit_ok);
+    CHECK(std::count(fallback.out.begin(), fallback.out.end(), '\n') == 2);
+    if (::geteuid() != 0) // root writes read-only files anyway
+        CHECK(fallback.err.find("substring") != std::string::npos);
 }

@@ -8,6 +8,7 @@
 
 #include <catch2/catch.hpp>
 #include <date/tz.h>
+#include <numeric>
 
 using namespace asof;
 using namespace asof::test;
@@ -197,30 +198,35 @@ TEST_CASE("count by groups by name and by day, hour and week in the zone", "[que
     // Berlin falls back at 2026-10-25 03:00 +02:00: evt-024 (01:30 +02:00) and evt-025 (02:30
     // +01:00) are on the same local day, two local hours apart with one empty hour between.
     Clock berlin = clock_in("Europe/Berlin");
-    groups =
-        executor.groups(prepared_ok("discrepancy #4721 after 2026-10-01 count by day", berlin));
+    groups = executor.groups(prepared_ok("discrepancy #4721 on 2026-10-25 count by day", berlin));
     REQUIRE(groups.has_value());
     REQUIRE(groups->size() == 1);
     CHECK(format_utc(*(*groups)[0].start) == "2026-10-24T22:00:00Z");
     CHECK((*groups)[0].count == 2);
 
-    groups =
-        executor.groups(prepared_ok("discrepancy #4721 after 2026-10-01 count by hour", berlin));
+    // That day has 25 hours; each local hour is a real hour.
+    groups = executor.groups(prepared_ok("discrepancy #4721 on 2026-10-25 count by hour", berlin));
     REQUIRE(groups.has_value());
-    REQUIRE(groups->size() == 3);
-    CHECK(format_utc(*(*groups)[0].start) == "2026-10-24T23:00:00Z");
-    CHECK((*groups)[0].count == 1);
-    CHECK(format_utc(*(*groups)[1].start) == "2026-10-25T00:00:00Z");
-    CHECK((*groups)[1].count == 0);
-    CHECK(format_utc(*(*groups)[2].start) == "2026-10-25T01:00:00Z");
-    CHECK((*groups)[2].count == 1);
+    REQUIRE(groups->size() == 25);
+    CHECK(format_utc(*(*groups)[0].start) == "2026-10-24T22:00:00Z");
+    CHECK(format_utc(*(*groups)[24].start) == "2026-10-25T22:00:00Z");
+    std::vector<std::int64_t> counts;
+    for (const auto& group : *groups)
+        counts.push_back(group.count);
+    CHECK(counts[1] == 1); // 01:00 +02:00
+    CHECK(counts[2] == 0); // 02:00 +02:00
+    CHECK(counts[3] == 1); // 02:00 +01:00
+    CHECK(std::accumulate(counts.begin(), counts.end(), std::int64_t{0}) == 2);
 
+    // Monday-start weeks covering the interval, empty ones included.
     groups = executor.groups(
         prepared_ok("discrepancy #4721 2026-04-01..2026-04-30 count by week", berlin));
     REQUIRE(groups.has_value());
-    REQUIRE(groups->size() == 1); // evt-015 (Tue 00:00 local) .. evt-020 (Fri 00:00 local)
-    CHECK(format_utc(*(*groups)[0].start) == "2026-04-12T22:00:00Z");
-    CHECK((*groups)[0].count == 5);
+    REQUIRE(groups->size() == 5);
+    CHECK(format_utc(*(*groups)[0].start) == "2026-03-29T22:00:00Z"); // Monday 30 March
+    CHECK((*groups)[0].count == 0);
+    CHECK(format_utc(*(*groups)[2].start) == "2026-04-12T22:00:00Z");
+    CHECK((*groups)[2].count == 5); // evt-015 (Tue 00:00 local) .. evt-020 (Fri 00:00 local)
 }
 
 TEST_CASE("unknown streams, types and actors are named with the nearest ones", "[query][run]") {
