@@ -24,6 +24,15 @@ int exit_code_for(const Error& error, const CliContext& context) {
     return error.kind == ErrorKind::environment ? exit_internal : exit_bad_input;
 }
 
+std::optional<const date::time_zone*> zone_option(const std::optional<std::string>& tz,
+                                                  CliContext& context, int& exit_code) {
+    if (!tz) return system_zone();
+    auto found = find_zone(*tz);
+    if (found) return *found;
+    exit_code = report_error(context, {found.error().message, "--tz"}, exit_bad_input);
+    return std::nullopt;
+}
+
 int report_error(CliContext& context, const Error& error, int code) {
     if (context.err_is_terminal) context.err << "\r\x1b[K"; // a progress line may be showing
     context.err << "asof: " << error.describe() << '\n';

@@ -20,12 +20,10 @@ Result<Timestamp> read_instant(const std::string& text, const char* option,
 } // namespace
 
 int cmd_events(const EventsArgs& args, CliContext& context) {
-    const date::time_zone* zone = system_zone();
-    if (args.tz) {
-        auto found = find_zone(*args.tz);
-        if (!found) return report_error(context, {found.error().message, "--tz"}, exit_bad_input);
-        zone = *found;
-    }
+    int code = exit_ok;
+    auto zone_found = zone_option(args.tz, context, code);
+    if (!zone_found) return code;
+    const date::time_zone* zone = *zone_found;
     EventFilter filter;
     filter.stream = args.stream;
     filter.limit = args.limit;
@@ -46,7 +44,6 @@ int cmd_events(const EventsArgs& args, CliContext& context) {
                              "--from"},
                             exit_bad_input);
 
-    int code = exit_ok;
     auto path = resolve_case_argument(args.source, context, code);
     if (!path) return code;
     auto db = open_case(*path);

@@ -4,6 +4,7 @@
 #include "eventlog/case_reader.hpp"
 #include "eventlog/json_text.hpp"
 #include "eventlog/text_index.hpp"
+#include "query/canonical.hpp"
 #include "query/executor.hpp"
 #include "report/csv_writer.hpp"
 #include "report/event_writer.hpp"
@@ -107,24 +108,6 @@ std::vector<std::pair<std::string, ordered_json>> json_head(const PreparedQuery&
     return head;
 }
 
-std::string count_by_name(query::CountBy by) {
-    switch (by) {
-    case query::CountBy::type:
-        return "type";
-    case query::CountBy::actor:
-        return "actor";
-    case query::CountBy::stream:
-        return "stream";
-    case query::CountBy::day:
-        return "day";
-    case query::CountBy::hour:
-        return "hour";
-    case query::CountBy::week:
-        return "week";
-    }
-    return "type";
-}
-
 // The label of a time bucket in the zone: "2026-04-14", "2026-04-14 09:00 +02:00",
 // "2026-04-13 (week)".
 std::string bucket_label(Timestamp start, query::CountBy by, const date::time_zone* zone) {
@@ -149,10 +132,10 @@ int write_groups(const PreparedQuery& prepared, const std::vector<query::Group>&
     switch (format) {
     case EventFormat::table: {
         out << "query " << printable(prepared.canonical) << '\n' << range_heading(prepared) << '\n';
-        std::size_t width = count_by_name(by).size();
+        std::size_t width = query::count_by_name(by).size();
         for (const auto& group : groups)
             width = std::max(width, code_points(printable(label(group))));
-        std::string header = count_by_name(by);
+        std::string header = query::count_by_name(by);
         out << header << std::string(width - header.size() + 2, ' ') << "count\n";
         for (const auto& group : groups) {
             std::string shown = printable(label(group));
@@ -163,7 +146,7 @@ int write_groups(const PreparedQuery& prepared, const std::vector<query::Group>&
         break;
     }
     case EventFormat::csv: {
-        std::string text = count_by_name(by) + (by_time ? ",from,count\r\n" : ",count\r\n");
+        std::string text = query::count_by_name(by) + (by_time ? ",from,count\r\n" : ",count\r\n");
         for (const auto& group : groups) {
             append_csv_field(text, label(group));
             if (by_time) text += "," + format_utc(*group.start);
@@ -192,7 +175,7 @@ int write_groups(const PreparedQuery& prepared, const std::vector<query::Group>&
         for (auto& [key, value] : json_head(prepared))
             doc[key] = value;
         doc["count"] = total;
-        doc["count_by"] = count_by_name(by);
+        doc["count_by"] = query::count_by_name(by);
         doc["groups"] = ordered_json::array();
         for (const auto& group : groups)
             doc["groups"].push_back(group_json(group));
@@ -223,12 +206,10 @@ int explain(query::Executor& executor, const PreparedQuery& prepared,
 } // namespace
 
 int cmd_query(const QueryArgs& args, CliContext& context) {
-    const date::time_zone* zone = system_zone();
-    if (args.tz) {
-        auto found = find_zone(*args.tz);
-        if (!found) return report_error(context, {found.error().message, "--tz"}, exit_bad_input);
-        zone = *found;
-    }
+    int code = exit_ok;
+    auto zone_found = zone_option(args.tz, context, code);
+    if (!zone_found) return code;
+    const date::time_zone* zone = *zone_found;
     query::Clock clock{std::chrono::floor<Micros>(std::chrono::system_clock::now()), zone};
     if (args.now) {
         auto parsed = parse_iso8601(*args.now, zone);
@@ -245,7 +226,6 @@ int cmd_query(const QueryArgs& args, CliContext& context) {
                              "query"},
                             exit_bad_query);
 
-    int code = exit_ok;
     auto path = resolve_case_argument(args.source, context, code);
     if (!path) return code;
     bool text_index = true;

@@ -8,6 +8,10 @@
 #include <string>
 #include <vector>
 
+namespace date {
+class time_zone;
+}
+
 namespace asof {
 
 // Options every command that takes a CASE shares: how a log given instead is imported.
@@ -52,6 +56,11 @@ int cmd_query(const QueryArgs& args, CliContext& context);
 
 // The exit code for a failed command: interrupted, bad input or internal (environment).
 int exit_code_for(const Error& error, const CliContext& context);
+
+// The zone named by a --tz option (the system zone when absent); prints the error and sets
+// `exit_code` when the name is unknown.
+std::optional<const date::time_zone*> zone_option(const std::optional<std::string>& tz,
+                                                  CliContext& context, int& exit_code);
 
 // Prints an error as "asof: where: message" and returns `code`.
 int report_error(CliContext& context, const Error& error, int code);

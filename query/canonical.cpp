@@ -123,24 +123,6 @@ std::string nested_filter(const Filter& filter) {
     return compound ? "(" + canonical_filter(filter) + ")" : canonical_filter(filter);
 }
 
-const char* count_by_name(CountBy key) {
-    switch (key) {
-    case CountBy::type:
-        return "type";
-    case CountBy::actor:
-        return "actor";
-    case CountBy::stream:
-        return "stream";
-    case CountBy::day:
-        return "day";
-    case CountBy::hour:
-        return "hour";
-    case CountBy::week:
-        return "week";
-    }
-    return "type";
-}
-
 } // namespace
 
 std::string canonical_target(const Target& target) {
@@ -256,6 +238,24 @@ std::string canonical_filter(const Filter& filter) {
     return {};
 }
 
+std::string count_by_name(CountBy key) {
+    switch (key) {
+    case CountBy::type:
+        return "type";
+    case CountBy::actor:
+        return "actor";
+    case CountBy::stream:
+        return "stream";
+    case CountBy::day:
+        return "day";
+    case CountBy::hour:
+        return "hour";
+    case CountBy::week:
+        return "week";
+    }
+    return "type";
+}
+
 std::string canonical_text(const Query& query) {
     std::string text;
     auto add = [&](const std::string& part) {
@@ -272,7 +272,7 @@ std::string canonical_text(const Query& query) {
     if (query.mode == Query::Mode::changes) add("changes");
     if (query.time) add(canonical_range(*query.time));
     if (query.filter) add("where " + canonical_filter(*query.filter));
-    if (query.count_by) add(std::string("count by ") + count_by_name(*query.count_by));
+    if (query.count_by) add("count by " + count_by_name(*query.count_by));
     if (query.newest_first) add("newest first");
     if (query.limit) add("limit " + std::to_string(*query.limit));
     return text;

@@ -16,5 +16,7 @@ std::string canonical_target(const Target& target);
 std::string canonical_point(const TimePoint& point);
 std::string canonical_range(const TimeRange& range);
 std::string canonical_filter(const Filter& filter);
+// "type", "actor", "stream", "day", "hour", "week".
+std::string count_by_name(CountBy key);
 
 } // namespace asof::query
