@@ -228,9 +228,18 @@ int cmd_query(const QueryArgs& args, CliContext& context) {
 
     auto path = resolve_case_argument(args.source, context, code);
     if (!path) return code;
+    // The full-text index is built when a search needs it (not for --explain, which only shows
+    // the plan: the one for the index when it exists, else the substring scan).
     bool text_index = true;
-    if (prepared->query.filter && has_text_search(*prepared->query.filter))
-        text_index = ensure_text_index(*path, context);
+    if (prepared->query.filter && has_text_search(*prepared->query.filter)) {
+        if (args.explain) {
+            auto db = open_case(*path);
+            auto current = db ? text_index_current(*db) : Result<bool>(false);
+            text_index = current && *current;
+        } else {
+            text_index = ensure_text_index(*path, context);
+        }
+    }
     auto db = open_case(*path);
     if (!db) return report_error(context, db.error(), exit_code_for(db.error(), context));
     if (auto ok = db->exec("PRAGMA query_only = 1"); !ok)
@@ -253,32 +262,51 @@ int cmd_query(const QueryArgs& args, CliContext& context) {
         return write_groups(*prepared, *groups, format, context);
     }
 
-    auto total = executor.count(*prepared);
-    if (!total) return report_error(context, total.error(), exit_code_for(total.error(), context));
-    std::int64_t listed_count = limit ? std::min(*limit, *total) : *total;
+    // The total of matches: JSON states it before the events, so it is counted first; the
+    // other formats need it only when the limit may have cut the listing.
+    std::optional<std::int64_t> total;
+    if (format == EventFormat::json) {
+        auto counted = executor.count(*prepared);
+        if (!counted)
+            return report_error(context, counted.error(), exit_code_for(counted.error(), context));
+        total = *counted;
+    }
 
     EventWriter writer(context.out, format, zone);
-    std::vector<std::string> members;
-    for (auto& [key, value] : json_head(*prepared))
-        members.push_back("\"" + key + "\":" +
-                          value.dump(-1, ' ', false, ordered_json::error_handler_t::replace));
-    members.push_back("\"count\":" + std::to_string(listed_count));
-    members.push_back("\"total\":" + std::to_string(*total));
-    writer.set_json_members(std::move(members));
-    writer.set_trailing_count(false);
+    if (total) {
+        std::int64_t listed_count = limit ? std::min(*limit, *total) : *total;
+        std::vector<std::string> members;
+        for (auto& [key, value] : json_head(*prepared))
+            members.push_back("\"" + key + "\":" +
+                              value.dump(-1, ' ', false, ordered_json::error_handler_t::replace));
+        members.push_back("\"count\":" + std::to_string(listed_count));
+        members.push_back("\"total\":" + std::to_string(*total));
+        writer.set_json_members(std::move(members));
+        writer.set_trailing_count(false);
+    }
     writer.set_table_heading({"query " + printable(prepared->canonical), range_heading(*prepared)});
-    std::string footer = std::to_string(*total) + (*total == 1 ? " event" : " events");
-    if (listed_count < *total)
-        footer = "showing " + std::to_string(listed_count) + " of " + footer + " (limit " +
-                 std::to_string(*limit) + ")";
-    writer.set_table_footer(footer);
     auto listed =
         executor.each_event(*prepared, limit, [&](const StoredEvent& e) { writer.write(e); });
     if (!listed)
         return report_error(context, listed.error(), exit_code_for(listed.error(), context));
+    if (!total) {
+        total = *listed;
+        if (limit && *listed == *limit) {
+            auto counted = executor.count(*prepared);
+            if (!counted)
+                return report_error(context, counted.error(),
+                                    exit_code_for(counted.error(), context));
+            total = *counted;
+        }
+    }
+    std::string footer = std::to_string(*total) + (*total == 1 ? " event" : " events");
+    if (*listed < *total)
+        footer = "showing " + std::to_string(*listed) + " of " + footer + " (limit " +
+                 std::to_string(*limit) + ")";
+    writer.set_table_footer(footer);
     writer.finish();
-    if (format != EventFormat::table && listed_count < *total)
-        context.err << "asof: note: showing " << listed_count << " of " << *total
+    if (format != EventFormat::table && *listed < *total)
+        context.err << "asof: note: showing " << *listed << " of " << *total
                     << " matching events (limit " << *limit << ")\n";
     return exit_ok;
 }

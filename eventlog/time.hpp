@@ -24,10 +24,11 @@ struct ParsedTime {
     bool naive = false;
 };
 
-// Looks up an IANA zone name ("Europe/Berlin", "UTC") in the system tz database.
+// Looks up an IANA zone name ("Europe/Berlin") in the system tz database. Everywhere in asof a
+// null zone stands for UTC: "UTC" and "Etc/UTC" give null without reading the tz database.
 Result<const date::time_zone*> find_zone(std::string_view name);
 
-// The system's zone ($TZ, else /etc/localtime), falling back to UTC.
+// The system's zone ($TZ, else /etc/localtime), falling back to UTC (null when $TZ says UTC).
 const date::time_zone* system_zone();
 
 // Reads a wall time in `zone` (microseconds since 1970-01-01 00:00 local; UTC when null): a
