@@ -690,6 +690,8 @@ Result<ImportOutcome> import_sources(const std::vector<std::string>& sources,
             version_checks.push_back(run.writer.take_version_check());
         }
         run.writer.release_streams(); // its memory is the sorter's while the indexes are built
+        // A cancel that came with the last progress report stops here, before the long steps.
+        if (options.cancel && options.cancel->load()) return fail("import interrupted", case_path);
         report_phase(options, ImportPhase::indexing);
         if (!existing)
             if (auto ok = create_event_indexes(*db); !ok) return tl::unexpected(ok.error());

@@ -839,6 +839,7 @@ TEST_CASE("an import cancelled from its progress callback leaves no case and no 
     options.cancel = &cancel;
     options.on_progress = [&](const ImportProgress& progress) {
         ++calls;
+        CHECK(progress.phase == ImportPhase::reading); // cancelled before any later step
         CHECK(progress.source == dir.file("log.jsonl"));
         CHECK(progress.raw_total == log.size());
         cancel = true;
