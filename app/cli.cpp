@@ -104,6 +104,21 @@ int run_cli(const std::vector<std::string>& args, CliContext& context) {
     query->add_flag("--explain", query_args.explain,
                     "Print the SQL, its parameters and SQLite's query plan instead of running it");
 
+    ReplayArgs replay_args;
+    auto* replay = app.add_subcommand("replay", "The state of one stream as of an instant");
+    add_case_options(replay, replay_args.source);
+    replay
+        ->add_option("TARGET", replay_args.target,
+                     "The stream: discrepancy #4721, stream:NAME or a stream name")
+        ->required();
+    replay->add_option("--at", replay_args.at,
+                       "The instant, as in queries (\"wednesday 14:00\", \"2026-04-15\"; "
+                       "default: now)");
+    replay->add_option("--now", replay_args.now, "Pin the clock (ISO 8601)");
+    replay->add_option("--tz", replay_args.tz, "Zone for reading --at and showing times");
+    replay->add_flag("--json", replay_args.json, "Machine-readable output");
+    replay->add_flag("--blame", replay_args.blame, "Name the event that set each field");
+
     CaseArgument verify_source;
     bool verify_json = false;
     auto* verify = app.add_subcommand(
@@ -142,6 +157,7 @@ int run_cli(const std::vector<std::string>& args, CliContext& context) {
         if (*events) return cmd_events(events_args, context);
         if (*verify) return cmd_verify(verify_source, verify_json, context);
         if (*query) return cmd_query(query_args, context);
+        if (*replay) return cmd_replay(replay_args, context);
     } catch (const std::exception& failure) {
         context.err << "asof: internal error: " << failure.what() << '\n';
         return exit_internal;

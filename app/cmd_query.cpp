@@ -219,15 +219,29 @@ int cmd_query(const QueryArgs& args, CliContext& context) {
     }
     auto prepared = query::prepare_query(args.text, clock);
     if (!prepared) return report_query_error(context, args.text, prepared.error());
-    if (prepared->query.mode != query::Query::Mode::list)
+    if (prepared->query.mode == query::Query::Mode::changes)
         return report_error(context,
-                            {"\"as of\" and \"changes\" questions are answered by replay, which "
-                             "this version of asof does not have yet",
+                            {"\"changes\" questions are answered by replay's list of changes, "
+                             "which this version of asof does not have yet",
                              "query"},
                             exit_bad_query);
 
     auto path = resolve_case_argument(args.source, context, code);
     if (!path) return code;
+    auto format = event_format_from_name(args.format).value_or(EventFormat::table);
+    if (prepared->query.mode == query::Query::Mode::as_of) {
+        // "TARGET as of T": the state of each target at T, as `asof replay --blame` prints it.
+        if (prepared->query.targets.empty() || prepared->query.filter || prepared->query.count_by)
+            return report_error(context,
+                                {"\"as of\" needs a target and takes no filter or count", "query"},
+                                exit_bad_query);
+        auto at = replay_instant(*prepared->query.as_of, prepared->clock);
+        if (!at) return report_error(context, at.error(), exit_bad_query);
+        ReplayArgs replay_args;
+        replay_args.json = format == EventFormat::json || format == EventFormat::jsonl;
+        replay_args.blame = true;
+        return replay_targets(*path, prepared->query.targets, *at, replay_args, zone, context);
+    }
     // The full-text index is built when a search needs it (not for --explain, which only shows
     // the plan: the one for the index when it exists, else the substring scan).
     bool text_index = true;
@@ -254,7 +268,6 @@ int cmd_query(const QueryArgs& args, CliContext& context) {
     auto limit = query::effective_limit(prepared->query, args.limit);
     if (args.explain) return explain(executor, *prepared, limit, context);
 
-    auto format = event_format_from_name(args.format).value_or(EventFormat::table);
     if (prepared->query.count_by) {
         auto groups = executor.groups(*prepared);
         if (!groups)

@@ -3,6 +3,7 @@
 
 #include "app/cli.hpp"
 #include "eventlog/import.hpp"
+#include "query/time_resolve.hpp"
 
 #include <optional>
 #include <string>
@@ -47,12 +48,30 @@ struct QueryArgs {
     bool explain = false;
 };
 
+struct ReplayArgs {
+    CaseArgument source;
+    std::string target;
+    std::optional<std::string> at, now, tz;
+    bool json = false;
+    bool blame = false;
+};
+
 int cmd_import(const ImportArgs& args, CliContext& context);
 int cmd_info(const CaseArgument& source, bool json, CliContext& context);
 int cmd_rejects(const CaseArgument& source, bool json, CliContext& context);
 int cmd_verify(const CaseArgument& source, bool json, CliContext& context);
 int cmd_events(const EventsArgs& args, CliContext& context);
 int cmd_query(const QueryArgs& args, CliContext& context);
+int cmd_replay(const ReplayArgs& args, CliContext& context);
+
+// The instant a replay's time phrase stands for: a day or longer means its last moment, an
+// instant or time of day that moment.
+Result<Timestamp> replay_instant(const query::TimePoint& point, const query::Clock& clock);
+
+// Replays each target of the case at `at` and prints the states (text or JSON, per `args`).
+int replay_targets(const std::string& case_path, const std::vector<query::Target>& targets,
+                   Timestamp at, const ReplayArgs& args, const date::time_zone* zone,
+                   CliContext& context);
 
 // The exit code for a failed command: interrupted, bad input or internal (environment).
 int exit_code_for(const Error& error, const CliContext& context);

@@ -41,6 +41,15 @@ class Parser {
 public:
     explicit Parser(std::vector<Token> tokens) : tokens_(std::move(tokens)) {}
 
+    // One time phrase and nothing after it (the --at of replay).
+    QueryResult<TimePoint> parse_point() {
+        if (!starts_point()) return expected("a time (a date, weekday, time of day, now, ...)");
+        auto point = time_point();
+        if (!point) return point;
+        if (!at_end()) return expected("the end of the time");
+        return point;
+    }
+
     QueryResult<Query> parse() {
         skip_filler();
         while (!at_end()) {
@@ -827,6 +836,12 @@ QueryResult<Query> parse_query(std::string_view text) {
     auto tokens = tokenize(text);
     if (!tokens) return tl::unexpected(tokens.error());
     return Parser(std::move(*tokens)).parse();
+}
+
+QueryResult<TimePoint> parse_time_point(std::string_view text) {
+    auto tokens = tokenize(text);
+    if (!tokens) return tl::unexpected(tokens.error());
+    return Parser(std::move(*tokens)).parse_point();
 }
 
 } // namespace asof::query

@@ -15,4 +15,7 @@ inline constexpr int max_query_depth = 64;
 // Parses `text`. Errors carry the span at fault and say what was expected there.
 QueryResult<Query> parse_query(std::string_view text);
 
+// Parses one time phrase alone ("wednesday 14:00", "2026-04-15", "now").
+QueryResult<TimePoint> parse_time_point(std::string_view text);
+
 } // namespace asof::query

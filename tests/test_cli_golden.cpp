@@ -386,7 +386,8 @@ TEST_CASE("cli query counts by name and by local day and hour", "[cli][golden][q
     GoldenCase g;
     g.import();
     auto by_type = query_run(g, {"discrepancy #4721 count by type"});
-    auto by_day = query_run(g, {"discrepancy #4721 between 2026-10-24 and 2026-10-25 count by hour"});
+    auto by_day =
+        query_run(g, {"discrepancy #4721 between 2026-10-24 and 2026-10-25 count by hour"});
     auto by_day_json = query_run(g, {"2026-04-01..2026-04-17 count by day", "--format", "json"});
     auto by_actor_csv = query_run(g, {"count by actor", "--format", "csv"});
     for (const auto* run : {&by_type, &by_day, &by_day_json, &by_actor_csv})
@@ -410,7 +411,7 @@ TEST_CASE("cli query errors point at the column, with exit code 5", "[cli][golde
     auto date = query_run(g, {"discrepancy #4721 on 2026-02-29"});
     auto stream = query_run(g, {"discrepancy #4712 yesterday"});
     auto type = query_run(g, {"shipment #88 type:ShipmentNotes"});
-    auto replay = query_run(g, {"discrepancy #4721 as of wednesday 14:00"});
+    auto replay = query_run(g, {"discrepancy #4721 changes between tuesday and thursday"});
     auto hostile = query_run(g, {"stream:\"\x1b[2Jx\" \"unterminated"});
     for (const auto* run : {&syntax, &date, &stream, &type, &replay, &hostile})
         CHECK(run->code == exit_bad_query);
@@ -444,4 +445,29 @@ TEST_CASE("cli query searches payload text and leaves the case readable", "[cli]
     CHECK(std::count(fallback.out.begin(), fallback.out.end(), '\n') == 2);
     if (::geteuid() != 0) // root writes read-only files anyway
         CHECK(fallback.err.find("substring") != std::string::npos);
+}
+
+TEST_CASE("cli replay shows the state as of an instant, with blame and warnings",
+          "[cli][golden][replay]") {
+    GoldenCase g;
+    g.import();
+    const std::vector<std::string> pinned = {"--now", "2026-04-17T10:00:00+02:00", "--tz",
+                                             "Europe/Berlin"};
+    auto with_pinned = [&](std::vector<std::string> args) {
+        args.insert(args.end(), pinned.begin(), pinned.end());
+        return cli(args);
+    };
+    auto text = with_pinned(
+        {"replay", g.case_path, "discrepancy #4721", "--at", "wednesday 14:00", "--blame"});
+    auto json = with_pinned({"replay", g.case_path, "stream:discrepancy-4721", "--at", "2026-04-14",
+                             "--json", "--blame"});
+    auto as_of = query_run(g, {"discrepancy #4721 as of wednesday 14:00", "--format", "json"});
+    auto unknown = with_pinned({"replay", g.case_path, "discrepancy #4712"});
+    auto bad_at = with_pinned({"replay", g.case_path, "shipment #88", "--at", "wednesday 25:00"});
+    CHECK(text.code == exit_ok);
+    CHECK(json.code == exit_ok);
+    CHECK(as_of.code == exit_ok);
+    CHECK(unknown.code == exit_bad_query);
+    CHECK(bad_at.code == exit_bad_query);
+    check_golden("replay", transcript({text, json, as_of, unknown, bad_at}, g.dir));
 }
