@@ -33,6 +33,23 @@ std::optional<const date::time_zone*> zone_option(const std::optional<std::strin
     return std::nullopt;
 }
 
+std::optional<query::Clock> pinned_clock(const std::optional<std::string>& now,
+                                         const std::optional<std::string>& tz, CliContext& context,
+                                         int& exit_code) {
+    auto zone = zone_option(tz, context, exit_code);
+    if (!zone) return std::nullopt;
+    query::Clock clock{std::chrono::floor<Micros>(std::chrono::system_clock::now()), *zone};
+    if (now) {
+        auto parsed = parse_iso8601(*now, *zone);
+        if (!parsed) {
+            exit_code = report_error(context, {parsed.error().message, "--now"}, exit_bad_input);
+            return std::nullopt;
+        }
+        clock.now = parsed->at;
+    }
+    return clock;
+}
+
 int report_error(CliContext& context, const Error& error, int code) {
     if (context.err_is_terminal) context.err << "\r\x1b[K"; // a progress line may be showing
     context.err << "asof: " << error.describe() << '\n';

@@ -19,13 +19,6 @@ namespace {
 using ordered_json = nlohmann::ordered_json;
 using query::PreparedQuery;
 
-std::size_t code_points(std::string_view text) {
-    std::size_t count = 0;
-    for (char c : text)
-        if ((static_cast<unsigned char>(c) & 0xc0) != 0x80) ++count;
-    return count;
-}
-
 // Prints a query error with its column and a caret line under the query:
 //   asof: query: column 27: expected "and" after the start of the range, found ...
 //     discrepancy #4721 between tuesday
@@ -36,9 +29,9 @@ int report_query_error(CliContext& context, std::string_view text, const query::
     if (context.err_is_terminal) context.err << "\r\x1b[K";
     context.err << "asof: query: column " << begin + 1 << ": " << printable(error.message) << '\n';
     std::string shown = printable(text);
-    std::size_t pad = code_points(printable(text.substr(0, begin)));
+    std::size_t pad = display_width(printable(text.substr(0, begin)));
     std::size_t marks =
-        std::max<std::size_t>(1, code_points(printable(text.substr(begin, end - begin))));
+        std::max<std::size_t>(1, display_width(printable(text.substr(begin, end - begin))));
     context.err << "  " << shown << '\n'
                 << "  " << std::string(pad, ' ') << std::string(marks, '^') << '\n';
     return exit_bad_query;
@@ -55,26 +48,22 @@ bool has_text_search(const query::Filter& filter) {
     return false;
 }
 
-// Brings the full-text index up to date when the query needs it. Returns whether it can be
-// used; a case that cannot be written falls back to a substring scan, with a note.
-bool ensure_text_index(const std::string& path, CliContext& context) {
-    {
-        auto db = open_case(path);
-        if (db)
-            if (auto current = text_index_current(*db); current && *current) return true;
-    }
+// Brings the case's full-text index up to date on a short-lived writable connection. Returns
+// whether it can be used; a case that cannot be written falls back to a substring scan, with a
+// note.
+bool build_text_index(const std::string& path, CliContext& context) {
     auto db = sql::Db::open(path, sql::Db::Mode::read_write);
-    if (db) {
-        if (context.err_is_terminal) context.err << "building the full-text index (once)...";
-        auto added = update_text_index(*db, context.cancel);
-        if (context.err_is_terminal) context.err << "\r\x1b[K";
-        if (added) return true;
-        context.err << "asof: note: cannot build the full-text index (" << added.error().describe()
-                    << "); searching payload text by substring instead\n";
+    if (!db) {
+        context.err << "asof: note: the case cannot be written, so it has no full-text index; "
+                       "searching payload text by substring instead\n";
         return false;
     }
-    context.err << "asof: note: the case cannot be written, so it has no full-text index; "
-                   "searching payload text by substring instead\n";
+    if (context.err_is_terminal) context.err << "building the full-text index (once)...";
+    auto added = update_text_index(*db, context.cancel);
+    if (context.err_is_terminal) context.err << "\r\x1b[K";
+    if (added) return true;
+    context.err << "asof: note: cannot build the full-text index (" << added.error().describe()
+                << "); searching payload text by substring instead\n";
     return false;
 }
 
@@ -134,12 +123,13 @@ int write_groups(const PreparedQuery& prepared, const std::vector<query::Group>&
         out << "query " << printable(prepared.canonical) << '\n' << range_heading(prepared) << '\n';
         std::size_t width = query::count_by_name(by).size();
         for (const auto& group : groups)
-            width = std::max(width, code_points(printable(label(group))));
+            width = std::max(width, display_width(printable(label(group))));
         std::string header = query::count_by_name(by);
         out << header << std::string(width - header.size() + 2, ' ') << "count\n";
         for (const auto& group : groups) {
             std::string shown = printable(label(group));
-            out << shown << std::string(width - code_points(shown) + 2, ' ') << group.count << '\n';
+            out << shown << std::string(width - display_width(shown) + 2, ' ') << group.count
+                << '\n';
         }
         out << total << (total == 1 ? " event" : " events") << " in " << groups.size()
             << (groups.size() == 1 ? " group" : " groups") << '\n';
@@ -207,16 +197,10 @@ int explain(query::Executor& executor, const PreparedQuery& prepared,
 
 int cmd_query(const QueryArgs& args, CliContext& context) {
     int code = exit_ok;
-    auto zone_found = zone_option(args.tz, context, code);
-    if (!zone_found) return code;
-    const date::time_zone* zone = *zone_found;
-    query::Clock clock{std::chrono::floor<Micros>(std::chrono::system_clock::now()), zone};
-    if (args.now) {
-        auto parsed = parse_iso8601(*args.now, zone);
-        if (!parsed)
-            return report_error(context, {parsed.error().message, "--now"}, exit_bad_input);
-        clock.now = parsed->at;
-    }
+    auto pinned = pinned_clock(args.now, args.tz, context, code);
+    if (!pinned) return code;
+    const query::Clock clock = *pinned;
+    const date::time_zone* zone = clock.zone;
     auto prepared = query::prepare_query(args.text, clock);
     if (!prepared) return report_query_error(context, args.text, prepared.error());
     if (prepared->query.mode == query::Query::Mode::changes)
@@ -242,22 +226,19 @@ int cmd_query(const QueryArgs& args, CliContext& context) {
         replay_args.blame = true;
         return replay_targets(*path, prepared->query.targets, *at, replay_args, zone, context);
     }
-    // The full-text index is built when a search needs it (not for --explain, which only shows
-    // the plan: the one for the index when it exists, else the substring scan).
-    bool text_index = true;
-    if (prepared->query.filter && has_text_search(*prepared->query.filter)) {
-        if (args.explain) {
-            auto db = open_case(*path);
-            auto current = db ? text_index_current(*db) : Result<bool>(false);
-            text_index = current && *current;
-        } else {
-            text_index = ensure_text_index(*path, context);
-        }
-    }
     auto db = open_case(*path);
     if (!db) return report_error(context, db.error(), exit_code_for(db.error(), context));
     if (auto ok = db->exec("PRAGMA query_only = 1"); !ok)
         return report_error(context, ok.error(), exit_internal);
+    // The full-text index is built when a search needs it, not for --explain, which shows the
+    // plan it would use now: the index when it is current, else the substring scan. The query
+    // connection sees the index from its next read on.
+    bool text_index = true;
+    if (prepared->query.filter && has_text_search(*prepared->query.filter)) {
+        auto current = text_index_current(*db);
+        if (!current) return report_error(context, current.error(), exit_internal);
+        text_index = *current || (!args.explain && build_text_index(*path, context));
+    }
 
     query::Executor executor(*db, text_index);
     auto problem = executor.check_names(*prepared);

@@ -5,6 +5,7 @@
 #include "eventlog/case_reader.hpp"
 #include "eventlog/json_text.hpp"
 #include "query/canonical.hpp"
+#include "query/executor.hpp"
 #include "query/parser.hpp"
 #include "replay/replay.hpp"
 
@@ -22,38 +23,20 @@ std::string dump(const nlohmann::json& value, int indent = -1) {
 }
 
 // The one stream `target` names, or an error that lists the candidates or the nearest names.
-Result<std::pair<std::int64_t, std::string>> find_stream(sql::Db& db, const query::Target& target) {
-    bool by_kind = target.kind == query::Target::Kind::kind_key;
-    auto stmt = db.prepare(by_kind ? "SELECT id, name FROM streams WHERE kind = ?1 COLLATE NOCASE "
-                                     "AND key = ?2 COLLATE NOCASE ORDER BY name LIMIT 6"
-                                   : "SELECT id, name FROM streams WHERE name = ?1");
-    if (!stmt) return tl::unexpected(stmt.error());
-    if (by_kind)
-        stmt->bind(1, target.stream_kind).bind(2, target.key);
-    else
-        stmt->bind(1, target.name);
-    std::vector<std::pair<std::int64_t, std::string>> found;
-    auto done = stmt->each([&](const sql::Stmt& row) {
-        found.emplace_back(row.column_int(0), std::string(row.column_text(1)));
-    });
-    if (!done) return tl::unexpected(done.error());
-    std::string written = query::canonical_target(target);
-    if (found.size() == 1) return found.front();
-    if (found.empty()) {
-        auto near =
-            nearest_stream_names(db, by_kind ? target.stream_kind + "-" + target.key : target.name);
-        std::string hint;
-        if (near && !near->empty()) {
-            hint = "; nearest: ";
-            for (std::size_t i = 0; i < near->size(); ++i)
-                hint += (i ? ", \"" : "\"") + (*near)[i] + "\"";
-        }
-        return fail("no stream matches " + written + hint, "target");
+Result<query::StreamRef> find_stream(sql::Db& db, const query::Target& target) {
+    auto found = query::streams_of(db, target, 6);
+    if (!found) return tl::unexpected(found.error());
+    if (found->size() == 1) return found->front();
+    if (found->empty()) {
+        auto message = query::no_stream_message(db, target);
+        if (!message) return tl::unexpected(message.error());
+        return fail(*message, "target");
     }
-    std::string names;
-    for (const auto& [id, name] : found)
-        names += (names.empty() ? "\"" : ", \"") + name + "\"";
-    return fail(written + " matches several streams (" + names + (found.size() > 5 ? " ..." : "") +
+    std::vector<std::string> names;
+    for (std::size_t i = 0; i < found->size() && i < 5; ++i)
+        names.push_back((*found)[i].name);
+    return fail(query::canonical_target(target) + " matches several streams (" +
+                    quoted_names(names) + (found->size() > 5 ? " ..." : "") +
                     "); name one with stream:NAME",
                 "target");
 }
@@ -103,12 +86,13 @@ void print_state(const std::string& target_text, const replay::ReplayState& stat
         out << "blame\n";
         std::size_t width = 0;
         for (const auto& [pointer, ref] : state.blame)
-            width = std::max(width, printable(pointer).size());
+            width = std::max(width, display_width(printable(pointer)));
         for (const auto& [pointer, ref] : state.blame) {
             std::string shown = printable(pointer);
-            out << "  " << shown << std::string(width - shown.size() + 2, ' ') << "seq " << ref.seq
-                << "  " << format_in_zone(ref.ts, zone) << "  " << printable(ref.type.value_or("-"))
-                << "  " << printable(ref.actor.value_or("-")) << '\n';
+            out << "  " << shown << std::string(width - display_width(shown) + 2, ' ') << "seq "
+                << ref.seq << "  " << format_in_zone(ref.ts, zone) << "  "
+                << printable(ref.type.value_or("-")) << "  " << printable(ref.actor.value_or("-"))
+                << '\n';
         }
     }
     for (const auto& warning : state.warnings)
@@ -132,7 +116,7 @@ int replay_targets(const std::string& case_path, const std::vector<query::Target
     for (const auto& target : targets) {
         auto stream = find_stream(*db, target);
         if (!stream) return report_error(context, stream.error(), exit_bad_query);
-        auto state = replay::replay_stream(*db, stream->first, stream->second, at);
+        auto state = replay::replay_stream(*db, stream->id, stream->name, at);
         if (!state)
             return report_error(context, state.error(), exit_code_for(state.error(), context));
         print_state(query::canonical_target(target), *state, args, zone, context);
@@ -142,16 +126,10 @@ int replay_targets(const std::string& case_path, const std::vector<query::Target
 
 int cmd_replay(const ReplayArgs& args, CliContext& context) {
     int code = exit_ok;
-    auto zone_found = zone_option(args.tz, context, code);
-    if (!zone_found) return code;
-    const date::time_zone* zone = *zone_found;
-    query::Clock clock{std::chrono::floor<Micros>(std::chrono::system_clock::now()), zone};
-    if (args.now) {
-        auto parsed = parse_iso8601(*args.now, zone);
-        if (!parsed)
-            return report_error(context, {parsed.error().message, "--now"}, exit_bad_input);
-        clock.now = parsed->at;
-    }
+    auto pinned = pinned_clock(args.now, args.tz, context, code);
+    if (!pinned) return code;
+    const query::Clock clock = *pinned;
+    const date::time_zone* zone = clock.zone;
     auto parsed = query::parse_query(args.target);
     if (!parsed) return report_error(context, {parsed.error().message, "target"}, exit_bad_query);
     if (parsed->targets.size() != 1 || parsed->time || parsed->filter || parsed->count_by ||

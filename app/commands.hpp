@@ -81,6 +81,13 @@ int exit_code_for(const Error& error, const CliContext& context);
 std::optional<const date::time_zone*> zone_option(const std::optional<std::string>& tz,
                                                   CliContext& context, int& exit_code);
 
+// The clock a query or replay runs with: the zone of --tz (see zone_option) and --now (ISO
+// 8601, naive values read in that zone) or the current time, pinned once. Prints the error and
+// sets `exit_code` when either option is wrong.
+std::optional<query::Clock> pinned_clock(const std::optional<std::string>& now,
+                                         const std::optional<std::string>& tz, CliContext& context,
+                                         int& exit_code);
+
 // Prints an error as "asof: where: message" and returns `code`.
 int report_error(CliContext& context, const Error& error, int code);
 

@@ -149,6 +149,13 @@ Result<std::vector<std::string>> nearest_names(sql::Db& db, std::string_view sel
     return names;
 }
 
+std::string quoted_names(const std::vector<std::string>& names) {
+    std::string text;
+    for (std::size_t i = 0; i < names.size(); ++i)
+        text += (i ? ", \"" : "\"") + names[i] + "\"";
+    return text;
+}
+
 Result<std::vector<std::string>> nearest_stream_names(sql::Db& db, std::string_view name,
                                                       std::size_t count) {
     return nearest_names(db, "SELECT name FROM streams", name, count);
@@ -178,12 +185,7 @@ Result<std::int64_t> for_each_event(sql::Db& db, const EventFilter& filter,
         if (!*row) {
             auto near = nearest_stream_names(db, *filter.stream);
             std::string hint;
-            if (near && !near->empty()) {
-                hint = "; did you mean ";
-                for (std::size_t i = 0; i < near->size(); ++i)
-                    hint += (i ? ", " : "") + std::string("\"") + (*near)[i] + "\"";
-                hint += "?";
-            }
+            if (near && !near->empty()) hint = "; did you mean " + quoted_names(*near) + "?";
             return fail("unknown stream \"" + *filter.stream + "\"" + hint, "--stream");
         }
         stream_id = lookup->column_int(0);

@@ -83,6 +83,9 @@ void read_stored_event(const sql::Stmt& row, StoredEvent& event);
 Result<std::vector<std::string>> nearest_names(sql::Db& db, std::string_view select_names,
                                                std::string_view name, std::size_t count = 3);
 
+// Names for a message: "a", "b", "c".
+std::string quoted_names(const std::vector<std::string>& names);
+
 // Up to `count` stream names nearest to `name` by edit distance (case-insensitive).
 Result<std::vector<std::string>> nearest_stream_names(sql::Db& db, std::string_view name,
                                                       std::size_t count = 3);

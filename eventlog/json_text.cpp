@@ -58,6 +58,13 @@ static std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
     return length;
 }
 
+std::size_t display_width(std::string_view text) {
+    std::size_t width = 0;
+    for (char c : text)
+        if ((static_cast<unsigned char>(c) & 0xc0) != 0x80) ++width;
+    return width;
+}
+
 std::string printable_excerpt(std::string_view text, std::size_t limit) {
     std::string out;
     std::size_t i = 0;

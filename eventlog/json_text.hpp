@@ -20,4 +20,8 @@ inline std::string printable(std::string_view text) {
     return printable_excerpt(text, std::string_view::npos);
 }
 
+// The number of code points in UTF-8 text: the columns it takes in a terminal table (wide and
+// combining characters aside).
+std::size_t display_width(std::string_view text);
+
 } // namespace asof

@@ -14,13 +14,6 @@ Timestamp from_micros(std::int64_t micros) {
     return Timestamp{Micros{micros}};
 }
 
-std::string quoted_list(const std::vector<std::string>& names) {
-    std::string text;
-    for (std::size_t i = 0; i < names.size(); ++i)
-        text += (i ? ", " : "") + std::string("\"") + names[i] + "\"";
-    return text;
-}
-
 // The start of the day, hour or Monday-start week containing `t` in `zone`, and the next one.
 struct Bucket {
     Timestamp start, end;
@@ -84,32 +77,44 @@ PlanOptions Executor::options(const PreparedQuery& prepared,
     return PlanOptions{prepared.interval, limit, text_index_};
 }
 
+Result<std::vector<StreamRef>> streams_of(sql::Db& db, const Target& target, std::size_t limit) {
+    bool by_kind = target.kind == Target::Kind::kind_key;
+    auto stmt = db.prepare(by_kind ? "SELECT id, name FROM streams WHERE kind = ?1 COLLATE NOCASE "
+                                     "AND key = ?2 COLLATE NOCASE ORDER BY name LIMIT ?3"
+                                   : "SELECT id, name FROM streams WHERE name = ?1 LIMIT ?3");
+    if (!stmt) return tl::unexpected(stmt.error());
+    if (by_kind)
+        stmt->bind(1, target.stream_kind).bind(2, target.key);
+    else
+        stmt->bind(1, target.name);
+    stmt->bind(3, static_cast<std::int64_t>(limit));
+    std::vector<StreamRef> found;
+    auto done = stmt->each([&](const sql::Stmt& row) {
+        found.push_back({row.column_int(0), std::string(row.column_text(1))});
+    });
+    if (!done) return tl::unexpected(done.error());
+    return found;
+}
+
+Result<std::string> no_stream_message(sql::Db& db, const Target& target) {
+    bool by_kind = target.kind == Target::Kind::kind_key;
+    auto near =
+        nearest_stream_names(db, by_kind ? target.stream_kind + "-" + target.key : target.name);
+    if (!near) return tl::unexpected(near.error());
+    std::string message = "no stream matches " + (by_kind ? target.stream_kind + " #" + target.key
+                                                          : "\"" + target.name + "\"");
+    if (!near->empty()) message += "; nearest: " + quoted_names(*near);
+    return message;
+}
+
 Result<std::optional<QueryError>> Executor::check_names(const PreparedQuery& prepared) {
     for (const auto& target : prepared.query.targets) {
-        auto stmt =
-            db_.prepare("SELECT count(*) FROM streams WHERE " +
-                        std::string(target.kind == Target::Kind::kind_key
-                                        ? "kind = ?1 COLLATE NOCASE AND key = ?2 COLLATE NOCASE"
-                                        : "name = ?1"));
-        if (!stmt) return tl::unexpected(stmt.error());
-        if (target.kind == Target::Kind::kind_key)
-            stmt->bind(1, target.stream_kind).bind(2, target.key);
-        else
-            stmt->bind(1, target.name);
-        auto row = stmt->step();
-        if (!row) return tl::unexpected(row.error());
-        if (stmt->column_int(0) > 0) continue;
-        std::string written = target.kind == Target::Kind::kind_key
-                                  ? target.stream_kind + "-" + target.key
-                                  : target.name;
-        auto near = nearest_stream_names(db_, written);
-        if (!near) return tl::unexpected(near.error());
-        std::string message =
-            "no stream matches " + std::string(target.kind == Target::Kind::kind_key
-                                                   ? target.stream_kind + " #" + target.key
-                                                   : "\"" + target.name + "\"");
-        if (!near->empty()) message += "; nearest: " + quoted_list(*near);
-        return std::optional<QueryError>{QueryError{message, target.span}};
+        auto found = streams_of(db_, target, 1);
+        if (!found) return tl::unexpected(found.error());
+        if (!found->empty()) continue;
+        auto message = no_stream_message(db_, target);
+        if (!message) return tl::unexpected(message.error());
+        return std::optional<QueryError>{QueryError{*message, target.span}};
     }
 
     // type: and actor: names, wherever they occur in the filter.
@@ -132,7 +137,7 @@ Result<std::optional<QueryError>> Executor::check_names(const PreparedQuery& pre
             if (!near) return tl::unexpected(near.error());
             std::string message = std::string("no event has ") + (is_type ? "type" : "actor") +
                                   " \"" + filter.name + "\"";
-            if (!near->empty()) message += "; nearest: " + quoted_list(*near);
+            if (!near->empty()) message += "; nearest: " + quoted_names(*near);
             problem = QueryError{message, filter.span};
             return {};
         }

@@ -36,6 +36,19 @@ struct Explanation {
     std::vector<std::string> plan; // EXPLAIN QUERY PLAN, one line per step, indented by depth
 };
 
+struct StreamRef {
+    std::int64_t id = 0;
+    std::string name;
+};
+
+// The streams `target` names, by name, at most `limit` of them: kind and key compared without
+// case, or the exact name.
+Result<std::vector<StreamRef>> streams_of(sql::Db& db, const Target& target, std::size_t limit);
+
+// "no stream matches discrepancy #4712; nearest: "discrepancy-4721", ...", for a target that
+// names no stream.
+Result<std::string> no_stream_message(sql::Db& db, const Target& target);
+
 // Runs prepared queries on one open (read-only) case connection.
 class Executor {
 public:

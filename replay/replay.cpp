@@ -76,14 +76,13 @@ Result<ReplayState> replay_stream(sql::Db& db, std::int64_t stream_id,
         }
         previous = &row;
         ++result.applied;
-        if (row.version) result.version = row.version;
+        if (versioned) result.version = row.version;
         if (!row.data) continue;
         auto patch = nlohmann::json::parse(*row.data, nullptr, false);
         if (patch.is_discarded() || !merge_patch(result.state, patch, result.blame, row.ref))
             result.warnings.push_back("the payload of " + describe(row.ref) +
                                       " is not a JSON object; it was not merged");
     }
-    if (!versioned) result.version.reset();
     return result;
 }
 

@@ -23,7 +23,7 @@ struct EventRef {
 struct ReplayState {
     std::string stream;
     Timestamp at{};                      // events at or before this instant are folded
-    std::optional<std::int64_t> version; // of the last event folded, when it has one
+    std::optional<std::int64_t> version; // of the last event folded, when all have versions
     std::int64_t applied = 0;            // events folded
     nlohmann::json state = nlohmann::json::object();
     std::map<std::string, EventRef> blame; // JSON pointer of each leaf -> the event that set it

@@ -13,14 +13,6 @@ namespace {
 constexpr std::size_t table_sample_rows = 200;
 constexpr std::size_t summary_chars = 80;
 
-// Number of code points in UTF-8 text (for column alignment).
-std::size_t display_width(std::string_view text) {
-    std::size_t width = 0;
-    for (char c : text)
-        if ((static_cast<unsigned char>(c) & 0xc0) != 0x80) ++width;
-    return width;
-}
-
 // The first `limit` code points of `text`, with "…" when cut.
 std::string shorten(std::string_view text, std::size_t limit) {
     std::size_t points = 0;

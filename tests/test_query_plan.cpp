@@ -1,6 +1,6 @@
 // Planner snapshot tests: query text to the exact SQL and parameters. Every value must be a
 // parameter; the SQL text is made of fixed fragments only.
-#include "query/executor.hpp"
+#include "query_support.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -9,19 +9,8 @@ using namespace asof::query;
 
 namespace {
 
-Clock utc_clock() {
-    auto now = parse_iso8601("2026-04-17T08:00:00Z");
-    REQUIRE(now.has_value());
-    auto zone = find_zone("UTC");
-    REQUIRE(zone.has_value());
-    return Clock{now->at, *zone};
-}
-
 PreparedQuery prepared_ok(std::string_view text) {
-    auto prepared = prepare_query(text, utc_clock());
-    INFO(text << " -> " << (prepared ? std::string() : prepared.error().message));
-    REQUIRE(prepared.has_value());
-    return *prepared;
+    return test::prepared_ok(text, test::clock_at("UTC", "2026-04-17T08:00:00Z"));
 }
 
 std::string params_text(const std::vector<SqlValue>& params) {

@@ -4,7 +4,7 @@
 #include "test_support.hpp"
 
 #include "eventlog/text_index.hpp"
-#include "query/executor.hpp"
+#include "query_support.hpp"
 
 #include <catch2/catch.hpp>
 #include <date/tz.h>
@@ -27,18 +27,23 @@ struct FixtureCase {
 };
 
 Clock clock_in(const char* zone_name, const char* now = "2026-04-17T10:00:00+02:00") {
-    auto zone = find_zone(zone_name);
-    REQUIRE(zone.has_value());
-    auto at = parse_iso8601(now);
-    REQUIRE(at.has_value());
-    return Clock{at->at, *zone};
+    return clock_at(zone_name, now);
 }
 
-PreparedQuery prepared_ok(std::string_view text, const Clock& clock) {
-    auto prepared = prepare_query(text, clock);
-    INFO(text << " -> " << (prepared ? std::string() : prepared.error().message));
-    REQUIRE(prepared.has_value());
-    return *prepared;
+// Brings the case's text index up to date, checking that it was behind before and is current
+// after; returns how many events it added.
+std::int64_t refresh_text_index(const std::string& case_path) {
+    auto db = sql::Db::open(case_path, sql::Db::Mode::read_write);
+    REQUIRE(db.has_value());
+    auto current = text_index_current(*db);
+    REQUIRE(current.has_value());
+    CHECK_FALSE(*current);
+    auto added = update_text_index(*db);
+    REQUIRE(added.has_value());
+    current = text_index_current(*db);
+    REQUIRE(current.has_value());
+    CHECK(*current);
+    return *added;
 }
 
 // The ids of the events the query lists, in order, after checking that count() agrees.
@@ -131,19 +136,11 @@ TEST_CASE("names, actors and boolean structure", "[query][run]") {
 TEST_CASE("quoted text searches payload text through the FTS index or by substring",
           "[query][run]") {
     FixtureCase fixture;
+    CHECK(refresh_text_index(fixture.case_path) > 0);
     {
         auto db = sql::Db::open(fixture.case_path, sql::Db::Mode::read_write);
         REQUIRE(db.has_value());
-        auto current = text_index_current(*db);
-        REQUIRE(current.has_value());
-        CHECK_FALSE(*current);
-        auto added = update_text_index(*db);
-        REQUIRE(added.has_value());
-        CHECK(*added > 0);
-        current = text_index_current(*db);
-        REQUIRE(current.has_value());
-        CHECK(*current);
-        added = update_text_index(*db);
+        auto added = update_text_index(*db); // already current: nothing to add
         REQUIRE(added.has_value());
         CHECK(*added == 0);
     }
@@ -163,14 +160,7 @@ TEST_CASE("quoted text searches payload text through the FTS index or by substri
     write_file(more, "{\"id\":\"evt-900\",\"stream\":\"discrepancy-4721\",\"type\":\"NoteAdded\","
                      "\"ts\":\"2026-11-01T00:00:00Z\",\"data\":{\"text\":\"reweigh again\"}}\n");
     import_ok({more}, fixture.case_path);
-    auto db = sql::Db::open(fixture.case_path, sql::Db::Mode::read_write);
-    REQUIRE(db.has_value());
-    auto current = text_index_current(*db);
-    REQUIRE(current.has_value());
-    CHECK_FALSE(*current);
-    auto added = update_text_index(*db);
-    REQUIRE(added.has_value());
-    CHECK(*added == 1);
+    CHECK(refresh_text_index(fixture.case_path) == 1);
     CHECK(ids(fixture.case_path, "\"reweigh\"") == Ids{"evt-010", "evt-016", "evt-900"});
 }
 
