@@ -1,0 +1,284 @@
+// The replay engine (see replayer.hpp): snapshot choice, the fold, changes and diffs.
+#include "replay/replayer.hpp"
+
+#include "replay/snapshots.hpp"
+
+#include <algorithm>
+#include <unistd.h>
+
+namespace asof::replay {
+namespace {
+
+using nlohmann::json;
+
+// A rough count of the bytes `value` occupies in memory (nodes, strings, map entries).
+std::size_t memory_estimate(const json& value) {
+    std::size_t bytes = sizeof(json);
+    if (value.is_object()) {
+        for (const auto& [key, member] : value.items())
+            bytes += 48 + key.size() + memory_estimate(member);
+    } else if (value.is_array()) {
+        for (const auto& element : value)
+            bytes += memory_estimate(element);
+    } else if (value.is_string()) {
+        bytes += 32 + value.get_ref<const std::string&>().size();
+    }
+    return bytes;
+}
+
+std::string mebibytes(std::size_t bytes) {
+    return std::to_string((bytes + (1u << 20) - 1) >> 20) + " MiB";
+}
+
+// Reads the parts of an event a projection needs, one event at a time.
+class EventReader {
+public:
+    static Result<EventReader> prepare(sql::Db& db) {
+        auto stmt = db.prepare("SELECT e.event_id, e.type, e.actor, p.data, p.meta FROM events e "
+                               "LEFT JOIN event_payloads p ON p.seq = e.seq WHERE e.seq = ?1");
+        if (!stmt) return tl::unexpected(stmt.error());
+        return EventReader(std::move(*stmt));
+    }
+
+    // Fills `event` for `entry`; `payload_bytes` gets the size of its data text.
+    Result<void> read(const FoldEntry& entry, ProjectedEvent& event, std::size_t& payload_bytes) {
+        stmt_.reset();
+        stmt_.bind(1, entry.seq);
+        auto found = stmt_.step();
+        if (!found) return tl::unexpected(found.error());
+        if (!*found) return fail("event seq " + std::to_string(entry.seq) + " is missing");
+        event.seq = entry.seq;
+        event.ts = Timestamp{Micros{entry.ts}};
+        event.id = stmt_.column_opt_text(0);
+        event.type = stmt_.column_opt_text(1);
+        event.actor = stmt_.column_opt_text(2);
+        event.label = describe_event(entry.seq, event.id);
+        std::string_view data = stmt_.column_is_null(3) ? std::string_view() : stmt_.column_text(3);
+        payload_bytes = data.size();
+        event.data = data.empty() ? json() : json::parse(data, nullptr, false);
+        // A stored payload that does not parse is passed on as a string, so that it is named.
+        if (event.data.is_discarded()) event.data = json(std::string(data));
+        std::string_view meta = stmt_.column_is_null(4) ? std::string_view() : stmt_.column_text(4);
+        event.meta = meta.empty() ? json() : json::parse(meta, nullptr, false);
+        if (event.meta.is_discarded()) event.meta = json();
+        return {};
+    }
+
+private:
+    explicit EventReader(sql::Stmt stmt) : stmt_(std::move(stmt)) {}
+    sql::Stmt stmt_;
+};
+
+} // namespace
+
+std::size_t ReplayLimits::default_max_state_bytes() {
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    if (pages <= 0 || page <= 0) return std::size_t{1} << 30;
+    return static_cast<std::size_t>(pages) * static_cast<std::size_t>(page) / 4;
+}
+
+Result<Replayer> Replayer::open(sql::Db& db, std::int64_t stream_id, std::string stream_name,
+                                std::shared_ptr<const Projection> projection, ReplayLimits limits) {
+    Replayer replayer(db, std::move(stream_name), std::move(projection), limits);
+    replayer.stream_id_ = stream_id;
+    auto order = read_fold_order(db, stream_id);
+    if (!order) return tl::unexpected(order.error());
+    replayer.order_ = std::move(*order);
+    auto marks = current_snapshot_marks(db, replayer.basis());
+    if (!marks) return tl::unexpected(marks.error());
+    if (*marks) replayer.snapshots_ = std::move(**marks);
+    return replayer;
+}
+
+SnapshotBasis Replayer::basis() const {
+    SnapshotBasis basis;
+    basis.stream_id = stream_id_;
+    basis.projection_hash = projection_->hash();
+    basis.events = static_cast<std::int64_t>(order_.entries.size());
+    for (const auto& entry : order_.entries)
+        basis.last_seq = std::max(basis.last_seq, entry.seq);
+    return basis;
+}
+
+Result<ReplayState> Replayer::fold(Timestamp at, Timestamp start_limit,
+                                   std::optional<Timestamp> record_from,
+                                   const AfterEvent& after_event) {
+    const std::int64_t at_us = at.time_since_epoch().count();
+    ReplayState out;
+    out.stream = stream_name_;
+    out.at = at;
+
+    // The latest snapshot whose events all lie at or before start_limit (max_ts only grows).
+    std::size_t position = 0;
+    auto after = std::upper_bound(
+        snapshots_.begin(), snapshots_.end(), start_limit.time_since_epoch().count(),
+        [](std::int64_t limit, const SnapshotMark& mark) { return limit < mark.max_ts; });
+    if (after != snapshots_.begin()) {
+        const SnapshotMark& mark = *std::prev(after);
+        auto snapshot = read_snapshot(*db_, basis(), mark.position);
+        if (!snapshot) return tl::unexpected(snapshot.error());
+        out.state = json::parse(snapshot->state, nullptr, false);
+        json blame = json::parse(snapshot->blame, nullptr, false);
+        json warnings = json::parse(snapshot->warnings, nullptr, false);
+        if (out.state.is_discarded() || !blame.is_object() || !warnings.is_array())
+            return fail("a stored snapshot of " + stream_name_ +
+                            " is damaged; rebuild it with "
+                            "asof snapshot",
+                        db_->path());
+        for (const auto& [pointer, seq] : blame.items())
+            out.blame.emplace_hint(out.blame.end(), pointer, seq.get<std::int64_t>());
+        for (const auto& warning : warnings)
+            out.warnings.push_back(warning.get<std::string>());
+        out.applied = snapshot->applied;
+        out.version = snapshot->version;
+        position = static_cast<std::size_t>(mark.position);
+        out.from_snapshot = mark.position;
+    }
+
+    auto reader = EventReader::prepare(*db_);
+    if (!reader) return tl::unexpected(reader.error());
+    const FoldEntry* previous = position > 0 ? &order_.entries[position - 1] : nullptr;
+    std::size_t measured = position > 0 ? memory_estimate(out.state) : 0, unmeasured = 0;
+    ChangeRecorder recorder;
+    BeforeChange capture = [&](const std::string& pointer) {
+        recorder.capture(out.state, pointer);
+    };
+    ProjectedEvent event;
+    for (std::size_t i = position; i < order_.entries.size(); ++i) {
+        if (order_.min_ts_from[i] > at_us) break;
+        const FoldEntry& entry = order_.entries[i];
+        if (entry.ts > at_us) continue;
+        if (previous) order_warnings(*previous, entry, order_.versioned, out.warnings);
+        previous = &entry;
+        ++out.applied;
+        if (order_.versioned) out.version = entry.version;
+
+        std::size_t payload_bytes = 0;
+        if (auto ok = reader->read(entry, event, payload_bytes); !ok)
+            return tl::unexpected(ok.error());
+        bool recording = record_from && Timestamp{Micros{entry.ts}} >= *record_from;
+        projection_->apply(event, out.state, out.blame, recording ? capture : BeforeChange(),
+                           out.warnings);
+        if (recording) {
+            out.timeline.push_back({entry.seq, recorder.finish(out.state)});
+            out.events[entry.seq] = {entry.seq,   event.id,      event.type,
+                                     event.actor, entry.version, event.ts};
+        }
+        // Refuse a state that would not fit: measure it whenever its growth since the last
+        // measurement could have carried it over the limit.
+        unmeasured += payload_bytes + 64;
+        if (measured + unmeasured * 8 > limits_.max_state_bytes) {
+            measured = memory_estimate(out.state);
+            unmeasured = 0;
+            if (measured > limits_.max_state_bytes)
+                return fail("the state of " + stream_name_ + " grows beyond the limit of " +
+                                mebibytes(limits_.max_state_bytes) + " at " + event.label +
+                                " (about " + mebibytes(measured) +
+                                " in memory); raise the limit with --max-state-mib",
+                            stream_name_);
+        }
+        if (after_event) after_event(i + 1, out);
+    }
+    return out;
+}
+
+Result<ReplayState> Replayer::state_at(Timestamp at) {
+    return fold(at, at, std::nullopt, {});
+}
+
+Result<ReplayState> Replayer::changes(Timestamp from, Timestamp to_inclusive) {
+    Timestamp before_from = from == Timestamp::min() ? from : from - Micros{1};
+    return fold(to_inclusive, std::min(before_from, to_inclusive), from, {});
+}
+
+Result<StateDiff> Replayer::diff(Timestamp a, Timestamp b) {
+    if (b < a)
+        return fail("the first instant (" + format_utc(a) + ") is after the second (" +
+                    format_utc(b) + ")");
+    StateDiff out;
+    auto from = state_at(a);
+    if (!from) return tl::unexpected(from.error());
+    auto to = fold(b, a, a + Micros{1}, {});
+    if (!to) return tl::unexpected(to.error());
+    out.from = std::move(*from);
+    out.to = std::move(*to);
+    std::vector<Change> changes;
+    diff_values(&out.from.state, &out.to.state, "", changes);
+    for (auto& change : changes) {
+        DiffEntry entry;
+        for (const auto& event : out.to.timeline) {
+            bool touched =
+                std::any_of(event.changes.begin(), event.changes.end(), [&](const Change& c) {
+                    return pointer_within(c.pointer, change.pointer) ||
+                           pointer_within(change.pointer, c.pointer);
+                });
+            if (touched) entry.causes.push_back(event.seq);
+        }
+        entry.change = std::move(change);
+        out.entries.push_back(std::move(entry));
+    }
+    return out;
+}
+
+Result<void> Replayer::name_events(ReplayState& state) {
+    auto stmt =
+        db_->prepare("SELECT event_id, type, actor, ts, "
+                     "CASE WHEN stream_id = ?2 THEN version END FROM events WHERE seq = ?1");
+    if (!stmt) return tl::unexpected(stmt.error());
+    auto name = [&](std::int64_t seq) -> Result<void> {
+        if (state.events.count(seq)) return {};
+        stmt->reset();
+        stmt->bind(1, seq).bind(2, stream_id_);
+        auto found = stmt->step();
+        if (!found) return tl::unexpected(found.error());
+        if (!*found) return fail("event seq " + std::to_string(seq) + " is missing");
+        state.events[seq] = {seq,
+                             stmt->column_opt_text(0),
+                             stmt->column_opt_text(1),
+                             stmt->column_opt_text(2),
+                             stmt->column_opt_int(4),
+                             Timestamp{Micros{stmt->column_int(3)}}};
+        return {};
+    };
+    for (const auto& [pointer, seq] : state.blame)
+        if (auto ok = name(seq); !ok) return ok;
+    for (const auto& event : state.timeline)
+        if (auto ok = name(event.seq); !ok) return ok;
+    return {};
+}
+
+Result<std::int64_t> Replayer::build_snapshots(sql::Db& writable, std::int64_t every) {
+    if (every < 1) return fail("snapshots need at least 1 event between them", "--every");
+    std::vector<StoredSnapshot> snapshots;
+    std::int64_t max_ts = INT64_MIN;
+    auto all = [&](std::size_t position, const ReplayState& state) {
+        max_ts = std::max(max_ts, order_.entries[position - 1].ts);
+        if (position % static_cast<std::size_t>(every) != 0) return;
+        StoredSnapshot snapshot;
+        snapshot.position = static_cast<std::int64_t>(position);
+        snapshot.max_ts = max_ts;
+        snapshot.applied = state.applied;
+        snapshot.version = state.version;
+        snapshot.state = state.state.dump(-1, ' ', false, json::error_handler_t::replace);
+        json blame = json::object();
+        for (const auto& [pointer, seq] : state.blame)
+            blame[pointer] = seq;
+        snapshot.blame = blame.dump(-1, ' ', false, json::error_handler_t::replace);
+        snapshot.warnings =
+            json(state.warnings).dump(-1, ' ', false, json::error_handler_t::replace);
+        snapshots.push_back(std::move(snapshot));
+    };
+    std::vector<SnapshotMark> none;
+    std::swap(none, snapshots_); // fold from the start
+    auto folded = fold(Timestamp::max(), Timestamp::min(), std::nullopt, all);
+    std::swap(none, snapshots_);
+    if (!folded) return tl::unexpected(folded.error());
+    if (auto ok = store_snapshots(writable, basis(), every, snapshots); !ok)
+        return tl::unexpected(ok.error());
+    snapshots_.clear();
+    for (const auto& snapshot : snapshots)
+        snapshots_.push_back({snapshot.position, snapshot.max_ts});
+    return static_cast<std::int64_t>(snapshots.size());
+}
+
+} // namespace asof::replay

@@ -1,0 +1,124 @@
+// Replays one stream to any instant: folds its events through a projection, bounded by the
+// stream's stored snapshots, and answers the state as of an instant (with blame), the changes
+// each event made over an interval, and the difference between two instants.
+#pragma once
+
+#include "eventlog/sqlite.hpp"
+#include "eventlog/time.hpp"
+#include "replay/change.hpp"
+#include "replay/fold_order.hpp"
+#include "replay/projection.hpp"
+#include "replay/snapshots.hpp"
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace asof::replay {
+
+// An event as answers name it (blame, causes, the timeline of changes).
+struct EventRef {
+    std::int64_t seq = 0;
+    std::optional<std::string> id, type, actor;
+    std::optional<std::int64_t> version;
+    Timestamp ts{};
+};
+
+// What one event changed.
+struct EventChanges {
+    std::int64_t seq = 0;
+    std::vector<Change> changes;
+};
+
+struct ReplayState {
+    std::string stream;
+    Timestamp at{};                      // events at or before this instant are folded
+    std::optional<std::int64_t> version; // of the last event folded, when the stream is versioned
+    std::int64_t applied = 0;            // events folded
+    nlohmann::json state = nlohmann::json::object();
+    Blame blame; // JSON pointer of each leaf -> seq of the event that set it
+    std::vector<std::string> warnings;
+    std::vector<EventChanges> timeline;      // only when changes were asked for
+    std::map<std::int64_t, EventRef> events; // every seq named by blame and timeline
+    std::int64_t from_snapshot = 0; // events taken from a stored snapshot (the rest folded)
+};
+
+// A changed place between two instants and the events in between that changed it.
+struct DiffEntry {
+    Change change;
+    std::vector<std::int64_t> causes; // seqs, in fold order
+};
+
+struct StateDiff {
+    ReplayState from, to;
+    std::vector<DiffEntry> entries;
+};
+
+struct ReplayLimits {
+    // The largest state (estimated bytes in memory) a replay builds before it refuses.
+    std::size_t max_state_bytes = default_max_state_bytes();
+    static std::size_t default_max_state_bytes(); // a quarter of physical memory
+};
+
+class Replayer {
+public:
+    // Reads the fold order of stream `stream_id` (named `stream_name`) and the list of its
+    // snapshots for `projection` when they are current (see snapshots.hpp); `db` may be
+    // read-only. The replayer keeps `db` by reference: it must outlive the replayer.
+    static Result<Replayer> open(sql::Db& db, std::int64_t stream_id, std::string stream_name,
+                                 std::shared_ptr<const Projection> projection,
+                                 ReplayLimits limits = {});
+
+    // The state as of `at` (events at or before it, inclusive), with blame.
+    Result<ReplayState> state_at(Timestamp at);
+
+    // The state as of `to_inclusive` with the changes of each event dated in
+    // [from, to_inclusive], in fold order.
+    Result<ReplayState> changes(Timestamp from, Timestamp to_inclusive);
+
+    // The difference between the states as of `a` and as of `b` (a <= b), each changed place
+    // with the events dated in (a, b] that changed it.
+    Result<StateDiff> diff(Timestamp a, Timestamp b);
+
+    // Names every event that `state`'s blame and timeline refer to (fills state.events).
+    Result<void> name_events(ReplayState& state);
+
+    // Folds the whole stream and stores a snapshot after every `every` events of its fold
+    // order in `writable` (the same case, opened for writing), replacing the stream's older
+    // snapshots for this projection; later replays start from them. Returns how many.
+    Result<std::int64_t> build_snapshots(sql::Db& writable, std::int64_t every);
+
+    const FoldOrder& order() const { return order_; }
+    std::size_t snapshot_count() const { return snapshots_.size(); }
+    const Projection& projection() const { return *projection_; }
+
+private:
+    // Called after each event folded with its position in the fold order (1-based).
+    using AfterEvent = std::function<void(std::size_t position, const ReplayState& state)>;
+
+    Replayer(sql::Db& db, std::string stream_name, std::shared_ptr<const Projection> projection,
+             ReplayLimits limits)
+        : db_(&db), stream_name_(std::move(stream_name)), projection_(std::move(projection)),
+          limits_(limits) {}
+
+    // Folds the events dated at or before `at`, starting from the latest snapshot all of whose
+    // events are dated at or before `start_limit` (<= at); records changes of events dated at
+    // or after `record_from` when given.
+    Result<ReplayState> fold(Timestamp at, Timestamp start_limit,
+                             std::optional<Timestamp> record_from, const AfterEvent& after_event);
+    SnapshotBasis basis() const;
+
+    sql::Db* db_;
+    std::string stream_name_;
+    std::shared_ptr<const Projection> projection_;
+    ReplayLimits limits_;
+    FoldOrder order_;
+    std::int64_t stream_id_ = 0;
+    std::vector<SnapshotMark> snapshots_;
+};
+
+} // namespace asof::replay
