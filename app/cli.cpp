@@ -121,20 +121,72 @@ int run_cli(const std::vector<std::string>& args, CliContext& context) {
     query->add_flag("--explain", query_args.explain,
                     "Print the SQL, its parameters and SQLite's query plan instead of running it");
 
+    // Options replay, diff and changes share.
+    auto add_time_travel = [&](CLI::App* command, TimeTravelArgs& common) {
+        add_case_options(command, common.source);
+        command
+            ->add_option("TARGET", common.target,
+                         "The stream: discrepancy #4721, stream:NAME or a stream name")
+            ->required();
+    };
+    auto add_time_travel_options = [&](CLI::App* command, TimeTravelArgs& common) {
+        command->add_option("--now", common.now, "Pin the clock (ISO 8601)");
+        command->add_option("--tz", common.tz, "Zone for reading times and showing them");
+        command->add_option("--projection", common.projection,
+                            "Fold with this projection file (default: the case's projection)");
+        command->add_option("--max-state-mib", common.max_state_mib,
+                            "Refuse states larger than this (default: a quarter of memory)");
+        command->add_flag("--json", common.json, "Machine-readable output");
+    };
+
     ReplayArgs replay_args;
     auto* replay = app.add_subcommand("replay", "The state of one stream as of an instant");
-    add_case_options(replay, replay_args.source);
-    replay
-        ->add_option("TARGET", replay_args.target,
-                     "The stream: discrepancy #4721, stream:NAME or a stream name")
-        ->required();
+    add_time_travel(replay, replay_args.common);
     replay->add_option("--at", replay_args.at,
                        "The instant, as in queries (\"wednesday 14:00\", \"2026-04-15\"; "
                        "default: now)");
-    replay->add_option("--now", replay_args.now, "Pin the clock (ISO 8601)");
-    replay->add_option("--tz", replay_args.tz, "Zone for reading --at and showing times");
-    replay->add_flag("--json", replay_args.json, "Machine-readable output");
+    add_time_travel_options(replay, replay_args.common);
     replay->add_flag("--blame", replay_args.blame, "Name the event that set each field");
+
+    DiffArgs diff_args;
+    auto* diff = app.add_subcommand("diff", "What changed in one stream between two instants");
+    add_time_travel(diff, diff_args.common);
+    diff->add_option("T1", diff_args.from, "The first instant, as in queries")->required();
+    diff->add_option("T2", diff_args.to, "The second instant (not before T1)")->required();
+    add_time_travel_options(diff, diff_args.common);
+
+    ChangesArgs changes_args;
+    auto* changes =
+        app.add_subcommand("changes", "Each event of one stream with the fields it changed");
+    add_time_travel(changes, changes_args.common);
+    changes->add_option("RANGE", changes_args.range,
+                        "A time range, as in queries (\"between tuesday and thursday\"; "
+                        "default: all time)");
+    add_time_travel_options(changes, changes_args.common);
+
+    ProjectionArgs projection_args;
+    auto* projection =
+        app.add_subcommand("projection", "Show or set the projection the case replays with");
+    add_case_options(projection, projection_args.source);
+    projection->add_option("FILE", projection_args.file,
+                           "A projection file (JSON) to store in the case and use from now on");
+    projection->add_flag("--clear", projection_args.clear,
+                         "Go back to the default (merge each event's data)");
+    projection->add_flag("--json", projection_args.json, "Machine-readable output");
+
+    SnapshotArgs snapshot_args;
+    auto* snapshot = app.add_subcommand(
+        "snapshot", "Store replay snapshots so that any instant replays in bounded time");
+    add_case_options(snapshot, snapshot_args.source);
+    snapshot->add_option("TARGET", snapshot_args.target,
+                         "Only this stream (default: every stream longer than --every)");
+    snapshot->add_option("--every", snapshot_args.every, "Events between snapshots")
+        ->check(CLI::PositiveNumber);
+    snapshot->add_option("--projection", snapshot_args.projection,
+                         "For this projection file (default: the case's projection)");
+    snapshot->add_option("--max-state-mib", snapshot_args.max_state_mib,
+                         "Refuse states larger than this (default: a quarter of memory)");
+    snapshot->add_flag("--list", snapshot_args.list, "List the stored snapshots instead");
 
     CaseArgument verify_source;
     bool verify_json = false;
@@ -175,6 +227,10 @@ int run_cli(const std::vector<std::string>& args, CliContext& context) {
         if (*verify) return cmd_verify(verify_source, verify_json, context);
         if (*query) return cmd_query(query_args, context);
         if (*replay) return cmd_replay(replay_args, context);
+        if (*diff) return cmd_diff(diff_args, context);
+        if (*changes) return cmd_changes(changes_args, context);
+        if (*projection) return cmd_projection(projection_args, context);
+        if (*snapshot) return cmd_snapshot(snapshot_args, context);
     } catch (const std::exception& failure) {
         context.err << "asof: internal error: " << failure.what() << '\n';
         return exit_internal;

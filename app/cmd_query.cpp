@@ -203,12 +203,6 @@ int cmd_query(const QueryArgs& args, CliContext& context) {
     const date::time_zone* zone = clock.zone;
     auto prepared = query::prepare_query(args.text, clock);
     if (!prepared) return report_query_error(context, args.text, prepared.error());
-    if (prepared->query.mode == query::Query::Mode::changes)
-        return report_error(context,
-                            {"\"changes\" questions are answered by replay's list of changes, "
-                             "which this version of asof does not have yet",
-                             "query"},
-                            exit_bad_query);
 
     auto path = resolve_case_argument(args.source, context, code);
     if (!path) return code;
@@ -222,9 +216,20 @@ int cmd_query(const QueryArgs& args, CliContext& context) {
         auto at = replay_instant(*prepared->query.as_of, prepared->clock);
         if (!at) return report_error(context, at.error(), exit_bad_query);
         ReplayArgs replay_args;
-        replay_args.json = format == EventFormat::json || format == EventFormat::jsonl;
+        replay_args.common.json = format == EventFormat::json || format == EventFormat::jsonl;
         replay_args.blame = true;
         return replay_targets(*path, prepared->query.targets, *at, replay_args, zone, context);
+    }
+    if (prepared->query.mode == query::Query::Mode::changes) {
+        // "TARGET changes [between A and B]": as `asof changes TARGET RANGE` prints it.
+        if (prepared->query.targets.empty() || prepared->query.filter || prepared->query.count_by)
+            return report_error(
+                context, {"\"changes\" needs a target and takes no filter or count", "query"},
+                exit_bad_query);
+        TimeTravelArgs changes_args;
+        changes_args.json = format == EventFormat::json || format == EventFormat::jsonl;
+        return changes_targets(*path, prepared->query.targets, prepared->interval, changes_args,
+                               zone, context);
     }
     auto db = open_case(*path);
     if (!db) return report_error(context, db.error(), exit_code_for(db.error(), context));

@@ -2,12 +2,10 @@
 // field, and warnings where the stream's order is doubtful. Also answers "TARGET as of T"
 // queries.
 #include "app/commands.hpp"
-#include "eventlog/case_reader.hpp"
+#include "app/replay_session.hpp"
 #include "eventlog/json_text.hpp"
 #include "query/canonical.hpp"
-#include "query/executor.hpp"
 #include "query/parser.hpp"
-#include "replay/replay.hpp"
 
 #include <date/tz.h>
 #include <nlohmann/json.hpp>
@@ -18,54 +16,23 @@ namespace {
 
 using ordered_json = nlohmann::ordered_json;
 
-std::string dump(const nlohmann::json& value, int indent = -1) {
-    return value.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-// The one stream `target` names, or an error that lists the candidates or the nearest names.
-Result<query::StreamRef> find_stream(sql::Db& db, const query::Target& target) {
-    auto found = query::streams_of(db, target, 6);
-    if (!found) return tl::unexpected(found.error());
-    if (found->size() == 1) return found->front();
-    if (found->empty()) {
-        auto message = query::no_stream_message(db, target);
-        if (!message) return tl::unexpected(message.error());
-        return fail(*message, "target");
-    }
-    std::vector<std::string> names;
-    for (std::size_t i = 0; i < found->size() && i < 5; ++i)
-        names.push_back((*found)[i].name);
-    return fail(query::canonical_target(target) + " matches several streams (" +
-                    quoted_names(names) + (found->size() > 5 ? " ..." : "") +
-                    "); name one with stream:NAME",
-                "target");
-}
-
-ordered_json event_ref_json(const replay::EventRef& ref) {
-    ordered_json out;
-    out["seq"] = ref.seq;
-    out["id"] = ref.id ? ordered_json(*ref.id) : ordered_json();
-    out["ts"] = format_utc(ref.ts);
-    out["type"] = ref.type ? ordered_json(*ref.type) : ordered_json();
-    out["actor"] = ref.actor ? ordered_json(*ref.actor) : ordered_json();
-    return out;
-}
-
 void print_state(const std::string& target_text, const replay::ReplayState& state,
-                 const ReplayArgs& args, const date::time_zone* zone, CliContext& context) {
+                 const replay::Projection& projection, const ReplayArgs& args,
+                 const date::time_zone* zone, CliContext& context) {
     std::ostream& out = context.out;
-    if (args.json) {
+    if (args.common.json) {
         ordered_json doc;
         doc["target"] = target_text;
         doc["stream"] = state.stream;
         doc["at"] = format_utc(state.at);
         doc["version"] = state.version ? ordered_json(*state.version) : ordered_json();
         doc["applied"] = state.applied;
-        doc["state"] = ordered_json::parse(dump(state.state));
+        doc["projection"] = {{"name", projection.name()}, {"sha256", projection.hash()}};
+        doc["state"] = ordered_json::parse(compact_json(state.state));
         if (args.blame) {
             ordered_json blame = ordered_json::object();
-            for (const auto& [pointer, ref] : state.blame)
-                blame[pointer] = event_ref_json(ref);
+            for (const auto& [pointer, seq] : state.blame)
+                blame[pointer] = event_ref_json(state.events.at(seq));
             doc["blame"] = blame;
         }
         doc["warnings"] = state.warnings;
@@ -75,24 +42,23 @@ void print_state(const std::string& target_text, const replay::ReplayState& stat
     out << "stream " << printable(state.stream) << "  as of " << format_in_zone(state.at, zone)
         << "  zone " << (zone ? zone->name() : std::string("UTC")) << '\n'
         << "version " << (state.version ? std::to_string(*state.version) : "-") << "  applied "
-        << state.applied << (state.applied == 1 ? " event" : " events") << '\n';
-    std::string pretty = dump(state.state, 2);
-    for (std::size_t start = 0; start < pretty.size();) {
-        std::size_t end = std::min(pretty.find('\n', start), pretty.size());
-        out << printable(std::string_view(pretty).substr(start, end - start)) << '\n';
-        start = end + 1;
-    }
+        << state.applied << (state.applied == 1 ? " event" : " events") << "  projection "
+        << printable(projection_heading(projection)) << '\n';
+    print_indented_json(out, state.state);
     if (args.blame && !state.blame.empty()) {
         out << "blame\n";
-        std::size_t width = 0;
-        for (const auto& [pointer, ref] : state.blame)
+        std::size_t width = 0, seq_width = 0;
+        for (const auto& [pointer, seq] : state.blame) {
             width = std::max(width, display_width(printable(pointer)));
-        for (const auto& [pointer, ref] : state.blame) {
-            std::string shown = printable(pointer);
+            seq_width = std::max(seq_width, std::to_string(seq).size());
+        }
+        for (const auto& [pointer, seq] : state.blame) {
+            const replay::EventRef& ref = state.events.at(seq);
+            std::string shown = printable(pointer), number = std::to_string(ref.seq);
             out << "  " << shown << std::string(width - display_width(shown) + 2, ' ') << "seq "
-                << ref.seq << "  " << format_in_zone(ref.ts, zone) << "  "
-                << printable(ref.type.value_or("-")) << "  " << printable(ref.actor.value_or("-"))
-                << '\n';
+                << number << std::string(seq_width - number.size() + 2, ' ')
+                << format_in_zone(ref.ts, zone) << "  " << printable(ref.type.value_or("-")) << "  "
+                << printable(ref.actor.value_or("-")) << '\n';
         }
     }
     for (const auto& warning : state.warnings)
@@ -108,53 +74,59 @@ Result<Timestamp> replay_instant(const query::TimePoint& point, const query::Clo
     return span->calendar ? span->end - Micros{1} : span->start;
 }
 
+Result<Timestamp> read_instant(const std::string& text, const query::Clock& clock,
+                               const std::string& where) {
+    auto point = query::parse_time_point(text);
+    if (!point)
+        return fail(point.error().message + " (column " +
+                        std::to_string(point.error().span.begin + 1) + ")",
+                    where);
+    auto instant = replay_instant(*point, clock);
+    if (!instant) return fail(instant.error().message, where);
+    return *instant;
+}
+
 int replay_targets(const std::string& case_path, const std::vector<query::Target>& targets,
                    Timestamp at, const ReplayArgs& args, const date::time_zone* zone,
                    CliContext& context) {
-    auto db = open_case(case_path);
-    if (!db) return report_error(context, db.error(), exit_code_for(db.error(), context));
+    auto session =
+        open_replay_session(case_path, args.common.projection, args.common.max_state_mib);
+    if (!session)
+        return report_error(context, session.error(), exit_code_for(session.error(), context));
     for (const auto& target : targets) {
-        auto stream = find_stream(*db, target);
-        if (!stream) return report_error(context, stream.error(), exit_bad_query);
-        auto state = replay::replay_stream(*db, stream->id, stream->name, at);
+        auto stream = open_target_stream(*session, target);
+        print_notes(*session, context.err);
+        session->notes.clear();
+        if (!stream) return report_stream_error(context, stream.error());
+        auto state = stream->replayer.state_at(at);
+        if (state && args.blame) {
+            if (auto named = stream->replayer.name_events(*state); !named)
+                return report_error(context, named.error(), exit_internal);
+        }
         if (!state)
             return report_error(context, state.error(), exit_code_for(state.error(), context));
-        print_state(query::canonical_target(target), *state, args, zone, context);
+        print_state(query::canonical_target(target), *state, stream->replayer.projection(), args,
+                    zone, context);
     }
     return exit_ok;
 }
 
 int cmd_replay(const ReplayArgs& args, CliContext& context) {
     int code = exit_ok;
-    auto pinned = pinned_clock(args.now, args.tz, context, code);
+    auto pinned = pinned_clock(args.common.now, args.common.tz, context, code);
     if (!pinned) return code;
     const query::Clock clock = *pinned;
-    const date::time_zone* zone = clock.zone;
-    auto parsed = query::parse_query(args.target);
-    if (!parsed) return report_error(context, {parsed.error().message, "target"}, exit_bad_query);
-    if (parsed->targets.size() != 1 || parsed->time || parsed->filter || parsed->count_by ||
-        parsed->mode != query::Query::Mode::list)
-        return report_error(context,
-                            {"expected one target (discrepancy #4721, stream:NAME or a stream "
-                             "name) and nothing else",
-                             "target"},
-                            exit_bad_query);
+    auto target = parse_single_target(args.common.target);
+    if (!target) return report_error(context, target.error(), exit_bad_query);
     Timestamp at = clock.now;
     if (args.at) {
-        auto point = query::parse_time_point(*args.at);
-        if (!point)
-            return report_error(context,
-                                {point.error().message + " (column " +
-                                     std::to_string(point.error().span.begin + 1) + ")",
-                                 "--at"},
-                                exit_bad_query);
-        auto instant = replay_instant(*point, clock);
+        auto instant = read_instant(*args.at, clock, "--at");
         if (!instant) return report_error(context, instant.error(), exit_bad_query);
         at = *instant;
     }
-    auto path = resolve_case_argument(args.source, context, code);
+    auto path = resolve_case_argument(args.common.source, context, code);
     if (!path) return code;
-    return replay_targets(*path, parsed->targets, at, args, zone, context);
+    return replay_targets(*path, {*target}, at, args, clock.zone, context);
 }
 
 } // namespace asof

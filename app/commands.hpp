@@ -48,12 +48,44 @@ struct QueryArgs {
     bool explain = false;
 };
 
-struct ReplayArgs {
+// Options replay, diff and changes share.
+struct TimeTravelArgs {
     CaseArgument source;
     std::string target;
-    std::optional<std::string> at, now, tz;
+    std::optional<std::string> now, tz, projection;
+    std::optional<std::int64_t> max_state_mib;
     bool json = false;
+};
+
+struct ReplayArgs {
+    TimeTravelArgs common;
+    std::optional<std::string> at;
     bool blame = false;
+};
+
+struct DiffArgs {
+    TimeTravelArgs common;
+    std::string from, to; // instants
+};
+
+struct ChangesArgs {
+    TimeTravelArgs common;
+    std::optional<std::string> range; // a time range phrase; all time when absent
+};
+
+struct ProjectionArgs {
+    CaseArgument source;
+    std::optional<std::string> file;
+    bool clear = false;
+    bool json = false;
+};
+
+struct SnapshotArgs {
+    CaseArgument source;
+    std::optional<std::string> target, projection;
+    std::int64_t every = 0; // 0: the default spacing
+    std::optional<std::int64_t> max_state_mib;
+    bool list = false;
 };
 
 int cmd_import(const ImportArgs& args, CliContext& context);
@@ -63,15 +95,31 @@ int cmd_verify(const CaseArgument& source, bool json, CliContext& context);
 int cmd_events(const EventsArgs& args, CliContext& context);
 int cmd_query(const QueryArgs& args, CliContext& context);
 int cmd_replay(const ReplayArgs& args, CliContext& context);
+int cmd_diff(const DiffArgs& args, CliContext& context);
+int cmd_changes(const ChangesArgs& args, CliContext& context);
+int cmd_projection(const ProjectionArgs& args, CliContext& context);
+int cmd_snapshot(const SnapshotArgs& args, CliContext& context);
 
 // The instant a replay's time phrase stands for: a day or longer means its last moment, an
 // instant or time of day that moment.
 Result<Timestamp> replay_instant(const query::TimePoint& point, const query::Clock& clock);
 
+// An instant typed by the user (--at, diff's T1 and T2), read as replay_instant says.
+Result<Timestamp> read_instant(const std::string& text, const query::Clock& clock,
+                               const std::string& where);
+
+// Reports a failure to open a target's stream: exit 5 for a target that names no stream.
+int report_stream_error(CliContext& context, const Error& error);
+
 // Replays each target of the case at `at` and prints the states (text or JSON, per `args`).
 int replay_targets(const std::string& case_path, const std::vector<query::Target>& targets,
                    Timestamp at, const ReplayArgs& args, const date::time_zone* zone,
                    CliContext& context);
+
+// Prints, for each target, the changes each of its events dated in `interval` made.
+int changes_targets(const std::string& case_path, const std::vector<query::Target>& targets,
+                    const query::Interval& interval, const TimeTravelArgs& args,
+                    const date::time_zone* zone, CliContext& context);
 
 // The exit code for a failed command: interrupted, bad input or internal (environment).
 int exit_code_for(const Error& error, const CliContext& context);

@@ -123,6 +123,13 @@ struct GoldenCase {
     }
 };
 
+// Runs asof with the clock and zone of the replay goldens pinned (Friday 2026-04-17, Berlin).
+CliRun with_pinned(std::vector<std::string> args) {
+    for (const char* arg : {"--now", "2026-04-17T10:00:00+02:00", "--tz", "Europe/Berlin"})
+        args.emplace_back(arg);
+    return cli(args);
+}
+
 } // namespace
 
 TEST_CASE("cli import prints a summary per source", "[cli][golden]") {
@@ -411,11 +418,11 @@ TEST_CASE("cli query errors point at the column, with exit code 5", "[cli][golde
     auto date = query_run(g, {"discrepancy #4721 on 2026-02-29"});
     auto stream = query_run(g, {"discrepancy #4712 yesterday"});
     auto type = query_run(g, {"shipment #88 type:ShipmentNotes"});
-    auto replay = query_run(g, {"discrepancy #4721 changes between tuesday and thursday"});
+    auto changes = query_run(g, {"changes between tuesday and thursday"});
     auto hostile = query_run(g, {"stream:\"\x1b[2Jx\" \"unterminated"});
-    for (const auto* run : {&syntax, &date, &stream, &type, &replay, &hostile})
+    for (const auto* run : {&syntax, &date, &stream, &type, &changes, &hostile})
         CHECK(run->code == exit_bad_query);
-    check_golden("query-errors", transcript({syntax, date, stream, type, replay, hostile}, g.dir));
+    check_golden("query-errors", transcript({syntax, date, stream, type, changes, hostile}, g.dir));
 }
 
 TEST_CASE("cli query searches payload text and leaves the case readable", "[cli][query]") {
@@ -451,12 +458,6 @@ TEST_CASE("cli replay shows the state as of an instant, with blame and warnings"
           "[cli][golden][replay]") {
     GoldenCase g;
     g.import();
-    const std::vector<std::string> pinned = {"--now", "2026-04-17T10:00:00+02:00", "--tz",
-                                             "Europe/Berlin"};
-    auto with_pinned = [&](std::vector<std::string> args) {
-        args.insert(args.end(), pinned.begin(), pinned.end());
-        return cli(args);
-    };
     auto text = with_pinned(
         {"replay", g.case_path, "discrepancy #4721", "--at", "wednesday 14:00", "--blame"});
     auto json = with_pinned({"replay", g.case_path, "stream:discrepancy-4721", "--at", "2026-04-14",
@@ -470,4 +471,68 @@ TEST_CASE("cli replay shows the state as of an instant, with blame and warnings"
     CHECK(unknown.code == exit_bad_query);
     CHECK(bad_at.code == exit_bad_query);
     check_golden("replay", transcript({text, json, as_of, unknown, bad_at}, g.dir));
+}
+
+TEST_CASE("cli changes and diff list what each event changed and what differs",
+          "[cli][golden][replay]") {
+    GoldenCase g;
+    g.import();
+    auto changes =
+        with_pinned({"changes", g.case_path, "discrepancy #4721", "between tuesday and thursday"});
+    auto as_query = query_run(g, {"discrepancy #4721 changes between tuesday and thursday"});
+    auto changes_json = with_pinned(
+        {"changes", g.case_path, "stream:discrepancy-4721", "since 2026-04-16", "--json"});
+    auto diff =
+        with_pinned({"diff", g.case_path, "discrepancy #4721", "tuesday", "thursday 23:00"});
+    auto diff_json = with_pinned(
+        {"diff", g.case_path, "discrepancy #4721", "2026-03-10", "2026-03-11 08:00", "--json"});
+    auto reversed = with_pinned({"diff", g.case_path, "discrepancy #4721", "thursday", "tuesday"});
+    auto bad_range = with_pinned({"changes", g.case_path, "discrepancy #4721", "type:NoteAdded"});
+    CHECK(changes.code == exit_ok);
+    CHECK(as_query.code == exit_ok);
+    CHECK(as_query.out == changes.out); // the query language gives the same answer
+    CHECK(changes_json.code == exit_ok);
+    CHECK(diff.code == exit_ok);
+    CHECK(diff_json.code == exit_ok);
+    CHECK(reversed.code == exit_bad_query);
+    CHECK(bad_range.code == exit_bad_query);
+    check_golden("changes",
+                 transcript({changes, changes_json, diff, diff_json, reversed, bad_range}, g.dir));
+}
+
+TEST_CASE("cli projections: a file per run, stored in the case, errors naming the rule",
+          "[cli][golden][replay]") {
+    GoldenCase g;
+    g.import();
+    std::string projection = g.dir.file("golden.projection.json");
+    write_file(projection,
+               read_file(std::string(ASOF_TEST_DIR) + "/fixtures/golden.projection.json"));
+    std::string broken = g.dir.file("broken.projection.json");
+    write_file(broken, R"({"types": {"NoteAdded": [{"append": "notes"}]}})");
+    auto shown_default = cli({"projection", g.case_path});
+    auto per_run = with_pinned({"replay", g.case_path, "discrepancy #4721", "--at", "thursday",
+                                "--projection", projection, "--blame"});
+    auto bad = with_pinned({"replay", g.case_path, "discrepancy #4721", "--projection", broken});
+    auto stored = cli({"projection", g.case_path, projection});
+    auto changes = with_pinned({"changes", g.case_path, "discrepancy #4721", "on 2026-03-11"});
+    auto snapshot = cli({"snapshot", g.case_path, "discrepancy #4721", "--every", "4"});
+    auto listed = cli({"snapshot", g.case_path, "--list"});
+    auto cleared = cli({"projection", g.case_path, "--clear"});
+    CHECK(shown_default.code == exit_ok);
+    CHECK(per_run.code == exit_ok);
+    CHECK(bad.code == exit_bad_input);
+    CHECK(stored.code == exit_ok);
+    CHECK(changes.code == exit_ok);
+    CHECK(snapshot.code == exit_ok);
+    CHECK(listed.code == exit_ok);
+    CHECK(cleared.code == exit_ok);
+    // The stored-at time varies: keep only the lines that do not carry it.
+    auto drop_stored_at = [](CliRun run) {
+        auto at = run.out.find("stored from ");
+        if (at != std::string::npos) run.out.erase(at, run.out.find('\n', at) + 1 - at);
+        return run;
+    };
+    check_golden("projection", transcript({shown_default, per_run, bad, drop_stored_at(stored),
+                                           changes, snapshot, listed, cleared},
+                                          g.dir));
 }
