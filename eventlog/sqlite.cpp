@@ -138,6 +138,14 @@ std::span<const unsigned char> Stmt::column_blob(int col) const {
     return {bytes, static_cast<std::size_t>(sqlite3_column_bytes(stmt_.get(), col))};
 }
 
+ReadScope::ReadScope(Db& db) {
+    if (sqlite3_get_autocommit(db.handle()) && db.exec("BEGIN")) db_ = &db;
+}
+
+ReadScope::~ReadScope() {
+    if (db_) (void)db_->exec("COMMIT");
+}
+
 Result<Transaction> Transaction::begin(Db& db) {
     if (auto ok = db.exec("BEGIN IMMEDIATE"); !ok) return tl::unexpected(ok.error());
     return Transaction(&db);

@@ -108,4 +108,18 @@ private:
     Db* db_;
 };
 
+// Holds one read transaction for a scope, so that a run of reads takes the file lock once
+// (SQLite otherwise locks and checks the file around every statement). Does nothing when a
+// transaction is already open on the connection.
+class ReadScope {
+public:
+    explicit ReadScope(Db& db);
+    ~ReadScope();
+    ReadScope(const ReadScope&) = delete;
+    ReadScope& operator=(const ReadScope&) = delete;
+
+private:
+    Db* db_ = nullptr; // set when this scope began the transaction
+};
+
 } // namespace asof::sql

@@ -1,7 +1,6 @@
-// The replay engine (see replayer.hpp): snapshot choice, the fold, changes and diffs.
+// The replay engine (see replayer.hpp): choosing where a fold starts (a stored snapshot or the
+// last answer), the fold itself, changes and diffs, and building snapshots.
 #include "replay/replayer.hpp"
-
-#include "replay/snapshots.hpp"
 
 #include <algorithm>
 #include <unistd.h>
@@ -10,6 +9,11 @@ namespace asof::replay {
 namespace {
 
 using nlohmann::json;
+
+// Bytes of stored snapshot text allowed per event of the stream: a state that grows with the
+// stream (notes appended, say) gets snapshots further apart than `every`, so that storage stays
+// proportional to the stream instead of its square.
+constexpr std::size_t snapshot_bytes_per_event = 1024;
 
 // A rough count of the bytes `value` occupies in memory (nodes, strings, map entries).
 std::size_t memory_estimate(const json& value) {
@@ -30,44 +34,35 @@ std::string mebibytes(std::size_t bytes) {
     return std::to_string((bytes + (1u << 20) - 1) >> 20) + " MiB";
 }
 
-// Reads the parts of an event a projection needs, one event at a time.
-class EventReader {
-public:
-    static Result<EventReader> prepare(sql::Db& db) {
-        auto stmt = db.prepare("SELECT e.event_id, e.type, e.actor, p.data, p.meta FROM events e "
-                               "LEFT JOIN event_payloads p ON p.seq = e.seq WHERE e.seq = ?1");
-        if (!stmt) return tl::unexpected(stmt.error());
-        return EventReader(std::move(*stmt));
-    }
+std::string dump(const json& value) {
+    return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
 
-    // Fills `event` for `entry`; `payload_bytes` gets the size of its data text.
-    Result<void> read(const FoldEntry& entry, ProjectedEvent& event, std::size_t& payload_bytes) {
-        stmt_.reset();
-        stmt_.bind(1, entry.seq);
-        auto found = stmt_.step();
-        if (!found) return tl::unexpected(found.error());
-        if (!*found) return fail("event seq " + std::to_string(entry.seq) + " is missing");
-        event.seq = entry.seq;
-        event.ts = Timestamp{Micros{entry.ts}};
-        event.id = stmt_.column_opt_text(0);
-        event.type = stmt_.column_opt_text(1);
-        event.actor = stmt_.column_opt_text(2);
-        event.label = describe_event(entry.seq, event.id);
-        std::string_view data = stmt_.column_is_null(3) ? std::string_view() : stmt_.column_text(3);
-        payload_bytes = data.size();
-        event.data = data.empty() ? json() : json::parse(data, nullptr, false);
-        // A stored payload that does not parse is passed on as a string, so that it is named.
-        if (event.data.is_discarded()) event.data = json(std::string(data));
-        std::string_view meta = stmt_.column_is_null(4) ? std::string_view() : stmt_.column_text(4);
-        event.meta = meta.empty() ? json() : json::parse(meta, nullptr, false);
-        if (event.meta.is_discarded()) event.meta = json();
-        return {};
-    }
-
-private:
-    explicit EventReader(sql::Stmt stmt) : stmt_(std::move(stmt)) {}
-    sql::Stmt stmt_;
-};
+// Fills `event` for `entry` from the prepared statement (event_id, type, actor, data, meta by
+// seq); `payload_bytes` gets the size of its data text.
+Result<void> read_event(sql::Stmt& stmt, const FoldEntry& entry, ProjectedEvent& event,
+                        std::size_t& payload_bytes) {
+    stmt.reset();
+    stmt.bind(1, entry.seq);
+    auto found = stmt.step();
+    if (!found) return tl::unexpected(found.error());
+    if (!*found) return fail("event seq " + std::to_string(entry.seq) + " is missing");
+    event.seq = entry.seq;
+    event.ts = Timestamp{Micros{entry.ts}};
+    event.id = stmt.column_opt_text(0);
+    event.type = stmt.column_opt_text(1);
+    event.actor = stmt.column_opt_text(2);
+    event.label = describe_event(entry.seq, event.id);
+    std::string_view data = stmt.column_is_null(3) ? std::string_view() : stmt.column_text(3);
+    payload_bytes = data.size();
+    event.data = data.empty() ? json() : json::parse(data, nullptr, false);
+    // A stored payload that does not parse is passed on as a string, so that it is named.
+    if (event.data.is_discarded()) event.data = json(std::string(data));
+    std::string_view meta = stmt.column_is_null(4) ? std::string_view() : stmt.column_text(4);
+    event.meta = meta.empty() ? json() : json::parse(meta, nullptr, false);
+    if (event.meta.is_discarded()) event.meta = json();
+    return {};
+}
 
 } // namespace
 
@@ -80,50 +75,86 @@ std::size_t ReplayLimits::default_max_state_bytes() {
 Result<Replayer> Replayer::open(sql::Db& db, std::int64_t stream_id, std::string stream_name,
                                 std::shared_ptr<const Projection> projection, ReplayLimits limits) {
     Replayer replayer(db, std::move(stream_name), std::move(projection), limits);
-    replayer.stream_id_ = stream_id;
-    auto order = read_fold_order(db, stream_id);
-    if (!order) return tl::unexpected(order.error());
-    replayer.order_ = std::move(*order);
-    auto marks = current_snapshot_marks(db, replayer.basis());
-    if (!marks) return tl::unexpected(marks.error());
-    if (*marks) replayer.snapshots_ = std::move(**marks);
+    sql::ReadScope scope(db);
+    auto basis = stream_basis(db, stream_id, replayer.projection_->hash());
+    if (!basis) return tl::unexpected(basis.error());
+    replayer.basis_ = *basis;
+    auto set = current_snapshot_set(db, replayer.basis_);
+    if (!set) return tl::unexpected(set.error());
+    std::optional<FoldOrder> stored;
+    if (*set) stored = decode_fold_order(stream_id, (*set)->fold_order);
+    if (stored && stored->entries.size() == static_cast<std::size_t>(basis->events)) {
+        replayer.order_ = std::move(*stored); // spares joining every event for its version
+        replayer.snapshots_ = std::move((*set)->marks);
+    } else {
+        auto order = read_fold_order(db, stream_id);
+        if (!order) return tl::unexpected(order.error());
+        replayer.order_ = std::move(*order);
+    }
     return replayer;
 }
 
-SnapshotBasis Replayer::basis() const {
-    SnapshotBasis basis;
-    basis.stream_id = stream_id_;
-    basis.projection_hash = projection_->hash();
-    basis.events = static_cast<std::int64_t>(order_.entries.size());
-    for (const auto& entry : order_.entries)
-        basis.last_seq = std::max(basis.last_seq, entry.seq);
-    return basis;
+Result<std::string> Replayer::label_of(std::int64_t seq) {
+    if (!read_label_) {
+        auto stmt = db_->prepare("SELECT event_id FROM events WHERE seq = ?1");
+        if (!stmt) return tl::unexpected(stmt.error());
+        read_label_.emplace(std::move(*stmt));
+    }
+    read_label_->reset();
+    read_label_->bind(1, seq);
+    auto found = read_label_->step();
+    if (!found) return tl::unexpected(found.error());
+    return describe_event(seq, *found ? read_label_->column_opt_text(0) : std::nullopt);
 }
 
 Result<ReplayState> Replayer::fold(Timestamp at, Timestamp start_limit,
                                    std::optional<Timestamp> record_from,
                                    const AfterEvent& after_event) {
     const std::int64_t at_us = at.time_since_epoch().count();
+    const std::int64_t limit_us = start_limit.time_since_epoch().count();
+    sql::ReadScope scope(*db_);
+    // Kept statements hold the read lock until reset: release them before the scope ends, so
+    // that a writer (building snapshots, an import) is not locked out between folds.
+    struct ResetAtEnd {
+        Replayer& replayer;
+        ~ResetAtEnd() {
+            if (replayer.read_event_) replayer.read_event_->reset();
+            if (replayer.read_label_) replayer.read_label_->reset();
+        }
+    } reset_at_end{*this};
     ReplayState out;
     out.stream = stream_name_;
     out.at = at;
 
-    // The latest snapshot whose events all lie at or before start_limit (max_ts only grows).
+    // Where to start: the furthest stored snapshot, or the last answer, all of whose events lie
+    // at or before start_limit (a snapshot's max_ts only grows with its position).
     std::size_t position = 0;
+    std::string previous_label;
     auto after = std::upper_bound(
-        snapshots_.begin(), snapshots_.end(), start_limit.time_since_epoch().count(),
+        snapshots_.begin(), snapshots_.end(), limit_us,
         [](std::int64_t limit, const SnapshotMark& mark) { return limit < mark.max_ts; });
-    if (after != snapshots_.begin()) {
-        const SnapshotMark& mark = *std::prev(after);
-        auto snapshot = read_snapshot(*db_, basis(), mark.position);
+    const SnapshotMark* stored =
+        after != snapshots_.begin() && limits_.shortcuts ? &*std::prev(after) : nullptr;
+    bool from_memory = limits_.shortcuts && memory_ && memory_->max_ts <= limit_us &&
+                       (!stored || memory_->position >= static_cast<std::size_t>(stored->position));
+    if (from_memory) {
+        out.state = memory_->state.state;
+        out.blame = memory_->state.blame;
+        out.warnings = memory_->state.warnings;
+        out.applied = memory_->state.applied;
+        out.version = memory_->state.version;
+        position = memory_->position;
+        previous_label = memory_->last_label;
+        out.from_snapshot = static_cast<std::int64_t>(position);
+    } else if (stored) {
+        auto snapshot = read_snapshot(*db_, basis_, stored->position);
         if (!snapshot) return tl::unexpected(snapshot.error());
         out.state = json::parse(snapshot->state, nullptr, false);
         json blame = json::parse(snapshot->blame, nullptr, false);
         json warnings = json::parse(snapshot->warnings, nullptr, false);
         if (out.state.is_discarded() || !blame.is_object() || !warnings.is_array())
             return fail("a stored snapshot of " + stream_name_ +
-                            " is damaged; rebuild it with "
-                            "asof snapshot",
+                            " is damaged; rebuild it with asof snapshot",
                         db_->path());
         for (const auto& [pointer, seq] : blame.items())
             out.blame.emplace_hint(out.blame.end(), pointer, seq.get<std::int64_t>());
@@ -131,31 +162,52 @@ Result<ReplayState> Replayer::fold(Timestamp at, Timestamp start_limit,
             out.warnings.push_back(warning.get<std::string>());
         out.applied = snapshot->applied;
         out.version = snapshot->version;
-        position = static_cast<std::size_t>(mark.position);
-        out.from_snapshot = mark.position;
+        position = static_cast<std::size_t>(stored->position);
+        out.from_snapshot = stored->position;
     }
 
-    auto reader = EventReader::prepare(*db_);
-    if (!reader) return tl::unexpected(reader.error());
+    if (!read_event_) {
+        auto stmt = db_->prepare("SELECT e.event_id, e.type, e.actor, p.data, p.meta FROM events e "
+                                 "LEFT JOIN event_payloads p ON p.seq = e.seq WHERE e.seq = ?1");
+        if (!stmt) return tl::unexpected(stmt.error());
+        read_event_.emplace(std::move(*stmt));
+    }
     const FoldEntry* previous = position > 0 ? &order_.entries[position - 1] : nullptr;
     std::size_t measured = position > 0 ? memory_estimate(out.state) : 0, unmeasured = 0;
+    // Whether every event before `i` has been folded (the answer is a clean prefix).
+    bool clean = true;
+    std::int64_t prefix_max = from_memory ? memory_->max_ts : stored ? stored->max_ts : INT64_MIN;
     ChangeRecorder recorder;
     BeforeChange capture = [&](const std::string& pointer) {
         recorder.capture(out.state, pointer);
     };
     ProjectedEvent event;
-    for (std::size_t i = position; i < order_.entries.size(); ++i) {
+    std::size_t i = position;
+    for (; i < order_.entries.size(); ++i) {
         if (order_.min_ts_from[i] > at_us) break;
         const FoldEntry& entry = order_.entries[i];
-        if (entry.ts > at_us) continue;
-        if (previous) order_warnings(*previous, entry, order_.versioned, out.warnings);
+        if (entry.ts > at_us) {
+            clean = false;
+            continue;
+        }
+        std::size_t payload_bytes = 0;
+        if (auto ok = read_event(*read_event_, entry, event, payload_bytes); !ok)
+            return tl::unexpected(ok.error());
+        if (previous && order_doubtful(*previous, entry, order_.versioned)) {
+            if (previous_label.empty()) {
+                auto label = label_of(previous->seq);
+                if (!label) return tl::unexpected(label.error());
+                previous_label = *label;
+            }
+            order_warnings(*previous, entry, order_.versioned, previous_label, event.label,
+                           out.warnings);
+        }
         previous = &entry;
+        previous_label = event.label;
+        if (clean) prefix_max = std::max(prefix_max, entry.ts);
         ++out.applied;
         if (order_.versioned) out.version = entry.version;
 
-        std::size_t payload_bytes = 0;
-        if (auto ok = reader->read(entry, event, payload_bytes); !ok)
-            return tl::unexpected(ok.error());
         bool recording = record_from && Timestamp{Micros{entry.ts}} >= *record_from;
         projection_->apply(event, out.state, out.blame, recording ? capture : BeforeChange(),
                            out.warnings);
@@ -178,6 +230,19 @@ Result<ReplayState> Replayer::fold(Timestamp at, Timestamp start_limit,
                             stream_name_);
         }
         if (after_event) after_event(i + 1, out);
+    }
+    // Keep a clean answer as a start for the next fold (not while recording or building).
+    if (clean && !record_from && !after_event && i > position) {
+        MemorySnapshot memory;
+        memory.position = i;
+        memory.max_ts = prefix_max;
+        memory.state.state = out.state;
+        memory.state.blame = out.blame;
+        memory.state.warnings = out.warnings;
+        memory.state.applied = out.applied;
+        memory.state.version = out.version;
+        memory.last_label = previous_label;
+        memory_ = std::move(memory);
     }
     return out;
 }
@@ -221,6 +286,7 @@ Result<StateDiff> Replayer::diff(Timestamp a, Timestamp b) {
 }
 
 Result<void> Replayer::name_events(ReplayState& state) {
+    sql::ReadScope scope(*db_);
     auto stmt =
         db_->prepare("SELECT event_id, type, actor, ts, "
                      "CASE WHEN stream_id = ?2 THEN version END FROM events WHERE seq = ?1");
@@ -228,7 +294,7 @@ Result<void> Replayer::name_events(ReplayState& state) {
     auto name = [&](std::int64_t seq) -> Result<void> {
         if (state.events.count(seq)) return {};
         stmt->reset();
-        stmt->bind(1, seq).bind(2, stream_id_);
+        stmt->bind(1, seq).bind(2, basis_.stream_id);
         auto found = stmt->step();
         if (!found) return tl::unexpected(found.error());
         if (!*found) return fail("event seq " + std::to_string(seq) + " is missing");
@@ -251,29 +317,37 @@ Result<std::int64_t> Replayer::build_snapshots(sql::Db& writable, std::int64_t e
     if (every < 1) return fail("snapshots need at least 1 event between them", "--every");
     std::vector<StoredSnapshot> snapshots;
     std::int64_t max_ts = INT64_MIN;
-    auto all = [&](std::size_t position, const ReplayState& state) {
+    std::size_t last = 0, last_bytes = 0;
+    auto take = [&](std::size_t position, const ReplayState& state) {
         max_ts = std::max(max_ts, order_.entries[position - 1].ts);
-        if (position % static_cast<std::size_t>(every) != 0) return;
+        // Every `every` events, further apart when the state is large (see
+        // snapshot_bytes_per_event).
+        std::size_t spacing =
+            std::max(static_cast<std::size_t>(every), last_bytes / snapshot_bytes_per_event);
+        if (position - last < spacing) return;
         StoredSnapshot snapshot;
         snapshot.position = static_cast<std::int64_t>(position);
         snapshot.max_ts = max_ts;
         snapshot.applied = state.applied;
         snapshot.version = state.version;
-        snapshot.state = state.state.dump(-1, ' ', false, json::error_handler_t::replace);
+        snapshot.state = dump(state.state);
         json blame = json::object();
         for (const auto& [pointer, seq] : state.blame)
             blame[pointer] = seq;
-        snapshot.blame = blame.dump(-1, ' ', false, json::error_handler_t::replace);
-        snapshot.warnings =
-            json(state.warnings).dump(-1, ' ', false, json::error_handler_t::replace);
+        snapshot.blame = dump(blame);
+        snapshot.warnings = dump(json(state.warnings));
+        last = position;
+        last_bytes = snapshot.state.size() + snapshot.blame.size();
         snapshots.push_back(std::move(snapshot));
     };
     std::vector<SnapshotMark> none;
     std::swap(none, snapshots_); // fold from the start
-    auto folded = fold(Timestamp::max(), Timestamp::min(), std::nullopt, all);
+    memory_.reset();
+    auto folded = fold(Timestamp::max(), Timestamp::min(), std::nullopt, take);
     std::swap(none, snapshots_);
     if (!folded) return tl::unexpected(folded.error());
-    if (auto ok = store_snapshots(writable, basis(), every, snapshots); !ok)
+    if (auto ok = store_snapshots(writable, basis_, every, snapshots, encode_fold_order(order_));
+        !ok)
         return tl::unexpected(ok.error());
     snapshots_.clear();
     for (const auto& snapshot : snapshots)

@@ -44,7 +44,7 @@ struct ReplayState {
     std::vector<std::string> warnings;
     std::vector<EventChanges> timeline;      // only when changes were asked for
     std::map<std::int64_t, EventRef> events; // every seq named by blame and timeline
-    std::int64_t from_snapshot = 0; // events taken from a stored snapshot (the rest folded)
+    std::int64_t from_snapshot = 0; // events taken from a snapshot (stored, or the last answer)
 };
 
 // A changed place between two instants and the events in between that changed it.
@@ -61,6 +61,9 @@ struct StateDiff {
 struct ReplayLimits {
     // The largest state (estimated bytes in memory) a replay builds before it refuses.
     std::size_t max_state_bytes = default_max_state_bytes();
+    // Start folds from stored snapshots and from the last answer; false folds every answer
+    // from the stream's first event (for checking the shortcuts).
+    bool shortcuts = true;
     static std::size_t default_max_state_bytes(); // a quarter of physical memory
 };
 
@@ -100,25 +103,38 @@ private:
     // Called after each event folded with its position in the fold order (1-based).
     using AfterEvent = std::function<void(std::size_t position, const ReplayState& state)>;
 
+    // The last state_at() answer when it is a clean prefix of the fold order (every event
+    // before `position` folded, none after it dated at or before its instant): a start for the
+    // next fold, so that a cursor moving forward folds only the events it crosses.
+    struct MemorySnapshot {
+        std::size_t position = 0;
+        std::int64_t max_ts = 0;
+        ReplayState state;
+        std::string last_label;
+    };
+
     Replayer(sql::Db& db, std::string stream_name, std::shared_ptr<const Projection> projection,
              ReplayLimits limits)
         : db_(&db), stream_name_(std::move(stream_name)), projection_(std::move(projection)),
           limits_(limits) {}
 
-    // Folds the events dated at or before `at`, starting from the latest snapshot all of whose
-    // events are dated at or before `start_limit` (<= at); records changes of events dated at
-    // or after `record_from` when given.
+    // Folds the events dated at or before `at`, starting from the latest snapshot (stored or
+    // in memory) all of whose events are dated at or before `start_limit` (<= at); records
+    // changes of events dated at or after `record_from` when given.
     Result<ReplayState> fold(Timestamp at, Timestamp start_limit,
                              std::optional<Timestamp> record_from, const AfterEvent& after_event);
-    SnapshotBasis basis() const;
+    Result<std::string> label_of(std::int64_t seq);
 
     sql::Db* db_;
     std::string stream_name_;
     std::shared_ptr<const Projection> projection_;
     ReplayLimits limits_;
     FoldOrder order_;
-    std::int64_t stream_id_ = 0;
+    SnapshotBasis basis_;
     std::vector<SnapshotMark> snapshots_;
+    std::optional<MemorySnapshot> memory_;
+    // Statements kept prepared between folds.
+    std::optional<sql::Stmt> read_event_, read_label_;
 };
 
 } // namespace asof::replay

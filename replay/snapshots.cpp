@@ -11,6 +11,7 @@ CREATE TABLE IF NOT EXISTS snapshot_sets (
     every      INTEGER NOT NULL,  -- events between snapshots
     events     INTEGER NOT NULL,  -- events in the stream when built
     last_seq   INTEGER NOT NULL,  -- the highest seq among them
+    fold_order BLOB NOT NULL,     -- (seq, ts, version) per event in fold order, 24 bytes each
     PRIMARY KEY (stream_id, projection)
 ) STRICT;
 CREATE TABLE IF NOT EXISTS snapshots (
@@ -36,12 +37,22 @@ Result<bool> tables_exist(sql::Db& db) {
 
 } // namespace
 
-Result<std::optional<std::vector<SnapshotMark>>>
-current_snapshot_marks(sql::Db& db, const SnapshotBasis& basis) {
+Result<SnapshotBasis> stream_basis(sql::Db& db, std::int64_t stream_id,
+                                   const std::string& projection_hash) {
+    auto stmt = db.prepare("SELECT count(*), coalesce(max(seq), 0) FROM event_streams "
+                           "WHERE stream_id = ?1");
+    if (!stmt) return tl::unexpected(stmt.error());
+    stmt->bind(1, stream_id);
+    auto row = stmt->step();
+    if (!row) return tl::unexpected(row.error());
+    return SnapshotBasis{stream_id, projection_hash, stmt->column_int(0), stmt->column_int(1)};
+}
+
+Result<std::optional<SnapshotSet>> current_snapshot_set(sql::Db& db, const SnapshotBasis& basis) {
     auto exist = tables_exist(db);
     if (!exist) return tl::unexpected(exist.error());
     if (!*exist) return std::nullopt;
-    auto set = db.prepare("SELECT events, last_seq FROM snapshot_sets "
+    auto set = db.prepare("SELECT events, last_seq, fold_order FROM snapshot_sets "
                           "WHERE stream_id = ?1 AND projection = ?2");
     if (!set) return tl::unexpected(set.error());
     set->bind(1, basis.stream_id).bind(2, basis.projection_hash);
@@ -49,13 +60,15 @@ current_snapshot_marks(sql::Db& db, const SnapshotBasis& basis) {
     if (!found) return tl::unexpected(found.error());
     if (!*found || set->column_int(0) != basis.events || set->column_int(1) != basis.last_seq)
         return std::nullopt;
+    SnapshotSet out;
+    auto blob = set->column_blob(2);
+    out.fold_order.assign(reinterpret_cast<const char*>(blob.data()), blob.size());
     auto marks = db.prepare("SELECT position, max_ts FROM snapshots WHERE stream_id = ?1 AND "
                             "projection = ?2 ORDER BY position");
     if (!marks) return tl::unexpected(marks.error());
     marks->bind(1, basis.stream_id).bind(2, basis.projection_hash);
-    std::vector<SnapshotMark> out;
     auto done = marks->each([&](const sql::Stmt& row) {
-        out.push_back({row.column_int(0), row.column_int(1)});
+        out.marks.push_back({row.column_int(0), row.column_int(1)});
     });
     if (!done) return tl::unexpected(done.error());
     return out;
@@ -83,7 +96,8 @@ Result<StoredSnapshot> read_snapshot(sql::Db& db, const SnapshotBasis& basis,
 }
 
 Result<void> store_snapshots(sql::Db& db, const SnapshotBasis& basis, std::int64_t every,
-                             const std::vector<StoredSnapshot>& snapshots) {
+                             const std::vector<StoredSnapshot>& snapshots,
+                             const std::string& fold_order) {
     if (auto made = db.exec(snapshot_tables); !made) return made;
     auto tx = sql::Transaction::begin(db);
     if (!tx) return tl::unexpected(tx.error());
@@ -95,10 +109,15 @@ Result<void> store_snapshots(sql::Db& db, const SnapshotBasis& basis, std::int64
             return ok;
     }
     auto set = db.prepare("INSERT INTO snapshot_sets (stream_id, projection, every, events, "
-                          "last_seq) VALUES (?1, ?2, ?3, ?4, ?5)");
+                          "last_seq, fold_order) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
     if (!set) return tl::unexpected(set.error());
     set->bind(1, basis.stream_id).bind(2, basis.projection_hash).bind(3, every);
     set->bind(4, basis.events).bind(5, basis.last_seq);
+    set->bind_blob(
+        6,
+        std::span<const unsigned char>(reinterpret_cast<const unsigned char*>(fold_order.data()),
+                                       fold_order.size()),
+        false);
     if (auto ok = set->run(); !ok) return ok;
     auto insert = db.prepare("INSERT INTO snapshots (stream_id, projection, position, max_ts, "
                              "applied, version, state, blame, warnings) "

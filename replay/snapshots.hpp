@@ -15,7 +15,7 @@
 namespace asof::replay {
 
 // Events between snapshots when nothing else is asked for (chosen by bench/replay-bench).
-inline constexpr std::int64_t default_snapshot_every = 256;
+inline constexpr std::int64_t default_snapshot_every = 64;
 
 // The state after the first `position` events of a stream's fold order.
 struct StoredSnapshot {
@@ -40,19 +40,31 @@ struct SnapshotBasis {
     std::int64_t last_seq = 0; // the highest seq among them
 };
 
-// The marks of the stream's current snapshots for the projection, in position order; nullopt
-// when there is no current set (none built, or built from other events).
-Result<std::optional<std::vector<SnapshotMark>>> current_snapshot_marks(sql::Db& db,
-                                                                        const SnapshotBasis& basis);
+// The stream's event count and highest seq: what a set of snapshots must have been built from
+// to be current.
+Result<SnapshotBasis> stream_basis(sql::Db& db, std::int64_t stream_id,
+                                   const std::string& projection_hash);
+
+// A current set: where its snapshots stand, and the stream's fold order stored with them
+// (encode_fold_order), which spares reading it from the events.
+struct SnapshotSet {
+    std::vector<SnapshotMark> marks; // in position order
+    std::string fold_order;
+};
+
+// The stream's current set of snapshots for the projection; nullopt when there is none
+// (none built, or built from other events).
+Result<std::optional<SnapshotSet>> current_snapshot_set(sql::Db& db, const SnapshotBasis& basis);
 
 // Reads one stored snapshot.
 Result<StoredSnapshot> read_snapshot(sql::Db& db, const SnapshotBasis& basis,
                                      std::int64_t position);
 
-// Replaces the stream's snapshots for the projection with `snapshots`, in one transaction.
-// `db` must be writable.
+// Replaces the stream's snapshots for the projection with `snapshots` and the fold order, in
+// one transaction. `db` must be writable.
 Result<void> store_snapshots(sql::Db& db, const SnapshotBasis& basis, std::int64_t every,
-                             const std::vector<StoredSnapshot>& snapshots);
+                             const std::vector<StoredSnapshot>& snapshots,
+                             const std::string& fold_order);
 
 struct SnapshotSummary {
     std::string stream, projection_hash;
