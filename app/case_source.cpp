@@ -1,8 +1,8 @@
 // Resolves a CASE argument: a case file as it is, or a log imported once into the user's cache.
 #include "app/case_source.hpp"
 
+#include "eventlog/case_cache.hpp"
 #include "eventlog/case_reader.hpp"
-#include "eventlog/sha256.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -12,27 +12,16 @@
 
 namespace asof {
 
-std::string cache_directory() {
-    const char* xdg = std::getenv("XDG_CACHE_HOME");
-    if (xdg && *xdg) return std::string(xdg) + "/asof";
-    const char* home = std::getenv("HOME");
-    return std::string(home && *home ? home : ".") + "/.cache/asof";
-}
-
 Result<std::string> resolve_case(const std::string& argument, ImportOptions options,
                                  CliContext& context) {
     std::error_code ec;
     if (!std::filesystem::exists(argument, ec)) return fail("no such file", argument);
     if (is_case_file(argument)) return argument;
 
-    auto digest = sha256_file(argument);
-    if (!digest) return tl::unexpected(digest.error());
-    Sha256 key;
-    key.update(to_hex(*digest));
-    key.update("\n");
-    key.update(import_options_json(options));
+    auto cached = cached_case_path(argument, options);
+    if (!cached) return tl::unexpected(cached.error());
+    const std::string& path = *cached;
     std::string directory = cache_directory();
-    std::string path = directory + "/" + to_hex(key.finish()).substr(0, 32) + ".asof";
     if (is_case_file(path)) return path;
 
     std::filesystem::create_directories(directory, ec);

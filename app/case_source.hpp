@@ -2,12 +2,10 @@
 #pragma once
 
 #include "app/cli.hpp"
+#include "eventlog/case_cache.hpp"
 #include "eventlog/import.hpp"
 
 namespace asof {
-
-// The cache folder: $XDG_CACHE_HOME/asof, else $HOME/.cache/asof.
-std::string cache_directory();
 
 // The path of a case file for `argument`: the argument itself when it is a case file;
 // otherwise the argument is a log, imported with `options` into the cache (keyed by the log's

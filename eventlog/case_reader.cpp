@@ -222,4 +222,61 @@ Result<std::int64_t> for_each_event(sql::Db& db, const EventFilter& filter,
     return count;
 }
 
+Result<std::optional<EventDetail>> read_event_detail(sql::Db& db, std::int64_t seq) {
+    auto stmt = db.prepare("SELECT e.seq, e.event_id, s.name, e.type, e.version, e.ts, e.actor, "
+                           "p.data, p.meta, e.recorded_ts, i.source_name, e.line, e.byte_offset "
+                           "FROM events e JOIN streams s ON s.id = e.stream_id "
+                           "LEFT JOIN event_payloads p ON p.seq = e.seq "
+                           "JOIN imports i ON i.id = e.import_id WHERE e.seq = ?1");
+    if (!stmt) return tl::unexpected(stmt.error());
+    stmt->bind(1, seq);
+    auto found = stmt->step();
+    if (!found) return tl::unexpected(found.error());
+    if (!*found) return std::nullopt;
+    EventDetail detail;
+    read_stored_event(*stmt, detail.event);
+    if (auto recorded = stmt->column_opt_int(9)) detail.recorded_at = from_micros(*recorded);
+    detail.source = stmt->column_text(10);
+    detail.line = stmt->column_int(11);
+    detail.byte_offset = stmt->column_int(12);
+
+    auto streams = db.prepare("SELECT s.name, l.qualifier FROM event_streams l JOIN streams s "
+                              "ON s.id = l.stream_id WHERE l.seq = ?1 ORDER BY s.name");
+    if (!streams) return tl::unexpected(streams.error());
+    streams->bind(1, seq);
+    auto listed = streams->each([&](const sql::Stmt& row) {
+        detail.streams.emplace_back(std::string(row.column_text(0)), row.column_opt_text(1));
+    });
+    if (!listed) return tl::unexpected(listed.error());
+
+    auto findings = db.prepare("SELECT f.kind, coalesce(s.name, ''), f.detail FROM findings f "
+                               "LEFT JOIN streams s ON s.id = f.stream_id WHERE f.seq = ?1 "
+                               "ORDER BY f.id");
+    if (!findings) return tl::unexpected(findings.error());
+    findings->bind(1, seq);
+    auto read = findings->each([&](const sql::Stmt& row) {
+        detail.findings.push_back({std::string(row.column_text(0)), std::string(row.column_text(1)),
+                                   seq, std::string(row.column_text(2))});
+    });
+    if (!read) return tl::unexpected(read.error());
+    return detail;
+}
+
+Result<std::vector<StreamSummary>> read_stream_summaries(sql::Db& db) {
+    auto stmt =
+        db.prepare("SELECT s.id, s.name, s.kind, s.key, c.n, c.first, c.last FROM streams s "
+                   "JOIN (SELECT stream_id, count(*) AS n, min(ts) AS first, max(ts) AS "
+                   "last FROM event_streams GROUP BY stream_id) c ON c.stream_id = s.id "
+                   "ORDER BY s.name");
+    if (!stmt) return tl::unexpected(stmt.error());
+    std::vector<StreamSummary> out;
+    auto done = stmt->each([&](const sql::Stmt& row) {
+        out.push_back({row.column_int(0), std::string(row.column_text(1)), row.column_opt_text(2),
+                       row.column_opt_text(3), row.column_int(4), from_micros(row.column_int(5)),
+                       from_micros(row.column_int(6))});
+    });
+    if (!done) return tl::unexpected(done.error());
+    return out;
+}
+
 } // namespace asof

@@ -78,6 +78,32 @@ Result<std::int64_t> for_each_event(sql::Db& db, const EventFilter& filter,
 // order, from column 0) of the current row into `event`.
 void read_stored_event(const sql::Stmt& row, StoredEvent& event);
 
+// One stream as the console lists it.
+struct StreamSummary {
+    std::int64_t id = 0;
+    std::string name;
+    std::optional<std::string> kind, key;
+    std::int64_t events = 0;
+    Timestamp first{}, last{};
+};
+
+// Every stream with its event count and first and last event time, by name.
+Result<std::vector<StreamSummary>> read_stream_summaries(sql::Db& db);
+
+// Everything the case knows about one event: its row, where it came from, every stream it
+// belongs to (with the link's qualifier) and the integrity findings about it.
+struct EventDetail {
+    StoredEvent event;
+    std::optional<Timestamp> recorded_at;
+    std::string source; // the source's file name
+    std::int64_t line = 0, byte_offset = 0;
+    std::vector<std::pair<std::string, std::optional<std::string>>> streams;
+    std::vector<FindingInfo> findings;
+};
+
+// The detail of event `seq`, or nullopt when the case has no such event.
+Result<std::optional<EventDetail>> read_event_detail(sql::Db& db, std::int64_t seq);
+
 // Up to `count` values of `select_names` (a fixed one-column query; NULLs skipped) nearest to
 // `name` by edit distance (case-insensitive).
 Result<std::vector<std::string>> nearest_names(sql::Db& db, std::string_view select_names,

@@ -178,6 +178,24 @@ Result<std::int64_t> Executor::each_event(const PreparedQuery& prepared,
     return listed;
 }
 
+Result<std::int64_t> Executor::each_key(const PreparedQuery& prepared,
+                                        std::optional<std::int64_t> limit,
+                                        const std::function<bool(const sql::Stmt& row)>& visit) {
+    SqlStatement statement = plan_event_keys(prepared.query, options(prepared, limit));
+    auto stmt = db_.prepare(statement.sql);
+    if (!stmt) return tl::unexpected(stmt.error());
+    bind_params(*stmt, statement.params);
+    std::int64_t visited = 0;
+    for (;;) {
+        auto row = stmt->step();
+        if (!row) return tl::unexpected(row.error());
+        if (!*row) break;
+        ++visited;
+        if (!visit(*stmt)) break;
+    }
+    return visited;
+}
+
 Result<std::vector<Group>> Executor::groups(const PreparedQuery& prepared) {
     std::vector<Group> result;
     CountBy by = prepared.query.count_by.value_or(CountBy::type);

@@ -67,6 +67,11 @@ public:
                                     std::optional<std::int64_t> limit,
                                     const std::function<void(const StoredEvent&)>& visit);
 
+    // Calls `visit` with each matching event's key columns (see plan_event_keys) in order, at
+    // most `limit`; stops early, returning what was visited, when `visit` returns false.
+    Result<std::int64_t> each_key(const PreparedQuery& prepared, std::optional<std::int64_t> limit,
+                                  const std::function<bool(const sql::Stmt& row)>& visit);
+
     // The groups of `count by`. Time buckets are days, hours or Monday-start weeks in the
     // query's zone; empty buckets between the first and last event are included.
     Result<std::vector<Group>> groups(const PreparedQuery& prepared);

@@ -230,6 +230,19 @@ SqlStatement plan_events(const Query& query, const PlanOptions& options) {
     return {sql, params.take()};
 }
 
+SqlStatement plan_event_keys(const Query& query, const PlanOptions& options) {
+    Params params;
+    Source source = source_of(query, filter_needs_payload(query, options.text_index), false);
+    bool targets = !query.targets.empty();
+    std::string sql = std::string("SELECT ") + source.seq + ", " + source.ts + ", " +
+                      (targets ? "es.stream_id" : "e.stream_id") + ", e.type, e.version, e.actor" +
+                      from_where(query, options, source, params);
+    const char* direction = query.newest_first ? " DESC" : "";
+    sql += std::string(" ORDER BY ") + source.ts + direction + ", " + source.seq + direction;
+    if (options.limit) sql += " LIMIT " + params.add(*options.limit);
+    return {sql, params.take()};
+}
+
 SqlStatement plan_count(const Query& query, const PlanOptions& options) {
     Params params;
     Source source = source_of(query, filter_needs_payload(query, options.text_index), false);

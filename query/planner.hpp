@@ -32,6 +32,11 @@ struct PlanOptions {
 // read_stored_event expects), in time order (ties by seq), newest first when asked.
 SqlStatement plan_events(const Query& query, const PlanOptions& options);
 
+// The matching events' keys without their payloads: seq, ts, stream id (the target's stream
+// when the query names targets, else the primary one), type, version, actor; in the order of
+// plan_events.
+SqlStatement plan_event_keys(const Query& query, const PlanOptions& options);
+
 // One row: the number of matching events (ignoring any limit).
 SqlStatement plan_count(const Query& query, const PlanOptions& options);
 

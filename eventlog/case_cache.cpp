@@ -1,0 +1,27 @@
+// The cache of imported logs (see case_cache.hpp).
+#include "eventlog/case_cache.hpp"
+
+#include "eventlog/sha256.hpp"
+
+#include <cstdlib>
+
+namespace asof {
+
+std::string cache_directory() {
+    const char* xdg = std::getenv("XDG_CACHE_HOME");
+    if (xdg && *xdg) return std::string(xdg) + "/asof";
+    const char* home = std::getenv("HOME");
+    return std::string(home && *home ? home : ".") + "/.cache/asof";
+}
+
+Result<std::string> cached_case_path(const std::string& log, const ImportOptions& options) {
+    auto digest = sha256_file(log);
+    if (!digest) return tl::unexpected(digest.error());
+    Sha256 key;
+    key.update(to_hex(*digest));
+    key.update("\n");
+    key.update(import_options_json(options));
+    return cache_directory() + "/" + to_hex(key.finish()).substr(0, 32) + ".asof";
+}
+
+} // namespace asof

@@ -1,0 +1,125 @@
+// Compact query results and their time density (see result_set.hpp).
+#include "query/result_set.hpp"
+
+#include <algorithm>
+
+namespace asof::query {
+
+std::int32_t ResultSet::Interned::add(std::string_view name) {
+    auto found = index.find(std::string(name));
+    if (found != index.end()) return found->second;
+    auto id = static_cast<std::int32_t>(names.size());
+    names.emplace_back(name);
+    index.emplace(names.back(), id);
+    return id;
+}
+
+const std::string& ResultSet::stream_name(const ResultRow& row) const {
+    static const std::string unknown = "?";
+    return row.stream >= 0 && static_cast<std::size_t>(row.stream) < stream_names_.size()
+               ? stream_names_[static_cast<std::size_t>(row.stream)]
+               : unknown;
+}
+
+const std::string* ResultSet::type_name(const ResultRow& row) const {
+    return row.type < 0 ? nullptr : &types_.names[static_cast<std::size_t>(row.type)];
+}
+
+const std::string* ResultSet::actor_name(const ResultRow& row) const {
+    return row.actor < 0 ? nullptr : &actors_.names[static_cast<std::size_t>(row.actor)];
+}
+
+std::size_t ResultSet::lower_bound(std::int64_t ts) const {
+    return static_cast<std::size_t>(
+        std::lower_bound(rows.begin(), rows.end(), ts,
+                         [](const ResultRow& row, std::int64_t t) { return row.ts < t; }) -
+        rows.begin());
+}
+
+std::optional<std::size_t> ResultSet::find_seq(std::int64_t seq) const {
+    if (by_seq_.size() != rows.size()) {
+        by_seq_.clear();
+        by_seq_.reserve(rows.size());
+        for (std::size_t i = 0; i < rows.size(); ++i)
+            by_seq_.emplace(rows[i].seq, i);
+    }
+    auto found = by_seq_.find(seq);
+    if (found == by_seq_.end()) return std::nullopt;
+    return found->second;
+}
+
+std::vector<std::int64_t> ResultSet::density(std::int64_t from, std::int64_t to,
+                                             std::size_t bins) const {
+    std::vector<std::int64_t> counts(bins, 0);
+    if (bins == 0 || to <= from) return counts;
+    // One binary search per bin edge: cost grows with the bins, not with the rows.
+    std::size_t previous = lower_bound(from);
+    const double width = static_cast<double>(to - from) / static_cast<double>(bins);
+    for (std::size_t i = 0; i < bins; ++i) {
+        auto edge = i + 1 == bins
+                        ? to
+                        : from + static_cast<std::int64_t>(width * static_cast<double>(i + 1));
+        std::size_t next = lower_bound(edge);
+        counts[i] = static_cast<std::int64_t>(next - previous);
+        previous = next;
+    }
+    return counts;
+}
+
+void ResultSet::add(const sql::Stmt& row) {
+    ResultRow out;
+    out.seq = row.column_int(0);
+    out.ts = row.column_int(1);
+    std::int64_t stream_id = row.column_int(2);
+    auto [found, inserted] =
+        stream_index_.emplace(stream_id, static_cast<std::int32_t>(stream_ids_.size()));
+    if (inserted) {
+        stream_ids_.push_back(stream_id);
+        stream_names_.emplace_back();
+    }
+    out.stream = found->second;
+    if (!row.column_is_null(3)) out.type = types_.add(row.column_text(3));
+    if (!row.column_is_null(4)) out.version = row.column_int(4);
+    if (!row.column_is_null(5)) out.actor = actors_.add(row.column_text(5));
+    rows.push_back(out);
+}
+
+void ResultSet::set_stream_name(std::int64_t stream_id, std::string name) {
+    auto found = stream_index_.find(stream_id);
+    if (found != stream_index_.end())
+        stream_names_[static_cast<std::size_t>(found->second)] = std::move(name);
+}
+
+std::vector<std::int64_t> ResultSet::unnamed_streams() const {
+    std::vector<std::int64_t> out;
+    for (std::size_t i = 0; i < stream_ids_.size(); ++i)
+        if (stream_names_[i].empty()) out.push_back(stream_ids_[i]);
+    return out;
+}
+
+Result<ResultSet> collect_results(sql::Db& db, Executor& executor, const PreparedQuery& prepared,
+                                  std::optional<std::int64_t> limit,
+                                  const std::atomic<bool>* cancel) {
+    ResultSet results;
+    auto visited = executor.each_key(prepared, limit, [&](const sql::Stmt& row) {
+        results.add(row);
+        if ((results.rows.size() & 4095) == 0 && cancel && cancel->load()) {
+            results.cancelled = true;
+            return false;
+        }
+        return true;
+    });
+    if (!visited) return tl::unexpected(visited.error());
+    auto names = db.prepare("SELECT name FROM streams WHERE id = ?1");
+    if (!names) return tl::unexpected(names.error());
+    for (std::int64_t id : results.unnamed_streams()) {
+        names->reset();
+        names->bind(1, id);
+        auto found = names->step();
+        if (!found) return tl::unexpected(found.error());
+        if (*found) results.set_stream_name(id, std::string(names->column_text(0)));
+    }
+    return results;
+}
+
+} // namespace asof::query

@@ -1,0 +1,71 @@
+// A query's matching events held compactly for browsing: one small row per event (seq, time,
+// stream, type, version, actor, with names interned), in query order; and the density of
+// their times over an interval. What the console's table and timeline draw from, millions of
+// rows at a time; payloads are read per event when shown.
+#pragma once
+
+#include "query/executor.hpp"
+
+#include <atomic>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace asof::query {
+
+struct ResultRow {
+    std::int64_t seq = 0;
+    std::int64_t ts = 0;                // microseconds since the epoch, UTC
+    std::int64_t version = -1;          // -1: none
+    std::int32_t stream = -1;           // index into ResultSet::streams
+    std::int32_t type = -1, actor = -1; // indexes into types / actors; -1: none
+};
+
+class ResultSet {
+public:
+    std::vector<ResultRow> rows; // in query order
+    bool cancelled = false;      // stopped before the end (rows holds what was read)
+
+    const std::string& stream_name(const ResultRow& row) const;
+    const std::string* type_name(const ResultRow& row) const;
+    const std::string* actor_name(const ResultRow& row) const;
+    const std::vector<std::string>& types() const { return types_.names; }
+    const std::vector<std::string>& streams() const { return stream_names_; }
+
+    // Index of the first row with ts >= `ts` (rows must be in time order: oldest first).
+    std::size_t lower_bound(std::int64_t ts) const;
+    // Index of the row with this seq, if any (a linear search on first use, then a map).
+    std::optional<std::size_t> find_seq(std::int64_t seq) const;
+
+    // How many rows fall in each of `bins` equal parts of [from, to) (time order required).
+    std::vector<std::int64_t> density(std::int64_t from, std::int64_t to, std::size_t bins) const;
+
+    // Adds a row from the key columns of plan_event_keys.
+    void add(const sql::Stmt& row);
+    // Records the names of stream ids (read once per stream).
+    void set_stream_name(std::int64_t stream_id, std::string name);
+    // The stream ids seen whose names are not known yet.
+    std::vector<std::int64_t> unnamed_streams() const;
+
+private:
+    struct Interned {
+        std::vector<std::string> names;
+        std::unordered_map<std::string, std::int32_t> index;
+        std::int32_t add(std::string_view name);
+    };
+    Interned types_, actors_;
+    std::unordered_map<std::int64_t, std::int32_t> stream_index_; // stream id -> index
+    std::vector<std::int64_t> stream_ids_;
+    std::vector<std::string> stream_names_;
+    mutable std::unordered_map<std::int64_t, std::size_t> by_seq_;
+};
+
+// Runs a prepared query and keeps its matches as a ResultSet (at most `limit`). Checks
+// `cancel` every few thousand rows; a cancelled run returns what it read, marked cancelled.
+Result<ResultSet> collect_results(sql::Db& db, Executor& executor, const PreparedQuery& prepared,
+                                  std::optional<std::int64_t> limit,
+                                  const std::atomic<bool>* cancel = nullptr);
+
+} // namespace asof::query
