@@ -1,0 +1,142 @@
+// Headless tests of the console: opening a case, the query bar, the results, the inspector
+// following the cursor, the diff between cursors, payload summaries, and whole frames drawn
+// with no backend.
+#include "test_support.hpp"
+#include "ui_support.hpp"
+
+#include "ui/console.hpp"
+#include "ui/panels.hpp"
+
+using namespace asof;
+using namespace asof::test;
+
+namespace {
+
+struct ConsoleCase {
+    TempDir dir;
+    std::string case_path = dir.file("golden.asof");
+
+    ConsoleCase() {
+        std::string log = dir.file("golden.jsonl");
+        write_file(log, read_file(std::string(ASOF_TEST_DIR) + "/fixtures/golden.jsonl"));
+        import_ok({log}, case_path);
+    }
+
+    std::unique_ptr<ui::Console> open(const std::string& query) {
+        ui::ConsoleOptions options;
+        options.case_path = case_path;
+        options.query = query;
+        options.now = "2026-04-17T10:00:00+02:00";
+        options.tz = "Europe/Berlin";
+        auto console = ui::Console::open(options);
+        INFO((console ? std::string() : console.error().describe()));
+        REQUIRE(console.has_value());
+        return std::move(*console);
+    }
+};
+
+std::int64_t seq_of(const ui::ConsoleState& state, const std::string& id) {
+    auto& mutable_state = const_cast<ui::ConsoleState&>(state);
+    for (const auto& row : state.results.rows)
+        if (const auto* detail = ui::event_detail(mutable_state, row.seq))
+            if (detail->event.event_id == id) return row.seq;
+    FAIL("no event " << id);
+    return 0;
+}
+
+} // namespace
+
+TEST_CASE("the console opens a case, runs its query and draws every panel", "[ui][console]") {
+    ConsoleCase c;
+    HeadlessImGui imgui;
+    auto console = c.open("discrepancy #4721");
+    auto& state = console->state();
+    CHECK(state.results.rows.size() == 12);
+    CHECK(state.prepared->canonical == "discrepancy #4721");
+    CHECK(static_cast<std::int64_t>(state.streams.size()) == state.info.streams);
+    // Cursor A starts at the last result: the state as it ended up.
+    CHECK(state.cursor_a == state.results.rows.back().ts);
+    for (int i = 0; i < 3; ++i)
+        CHECK(imgui.raw_frame([&] { console->frame(); }) > 1000);
+}
+
+TEST_CASE("the query bar reports errors with their column and keeps the last results",
+          "[ui][console]") {
+    ConsoleCase c;
+    HeadlessImGui imgui;
+    auto console = c.open("discrepancy #4721");
+    auto& state = console->state();
+    state.query_text = "discrepancy #4721 between tuesday";
+    ui::run_query(state);
+    REQUIRE(state.query_error.has_value());
+    CHECK(state.query_error->span.begin == 33); // the end: "and" is missing
+    CHECK(state.results.rows.size() == 12); // still the last good answer
+    CHECK(imgui.raw_frame([&] { console->frame(); }) > 0);
+
+    state.query_text = "discrepancy #4721 tuesday to thursday";
+    ui::run_query(state);
+    CHECK_FALSE(state.query_error);
+    CHECK(state.results.rows.size() == 4);
+    CHECK(state.history.size() == 3);
+
+    state.query_text = "discrepancy #4712";
+    ui::run_query(state);
+    REQUIRE(state.query_error.has_value());
+    CHECK(state.query_error->message.find("nearest") != std::string::npos);
+
+    CHECK_FALSE(ui::Console::open({c.case_path, "type:", {}, {}, {}, {}}).has_value());
+}
+
+TEST_CASE("the inspector replays the selected event's stream at the cursor", "[ui][console]") {
+    ConsoleCase c;
+    HeadlessImGui imgui;
+    auto console = c.open("discrepancy #4721");
+    auto& state = console->state();
+    std::int64_t amount_event = seq_of(state, "evt-017");
+    auto row = state.results.find_seq(amount_event);
+    REQUIRE(row);
+    state.selected_seq = amount_event;
+    state.cursor_a = state.results.rows[*row].ts;
+    ui::update_inspection(state);
+    REQUIRE(state.inspection.state.has_value());
+    CHECK(state.inspection.stream_name == "discrepancy-4721");
+    CHECK(state.inspection.state->state["amount"] == 2052.4);
+    REQUIRE(state.inspection.changed.size() == 2);
+    CHECK(state.inspection.changed[0].pointer == "/amount");
+
+    // Scrubbing: one microsecond earlier the adjustment has not happened.
+    state.cursor_a -= 1;
+    ui::update_inspection(state);
+    CHECK(state.inspection.state->state["amount"] == 1840);
+
+    // Cursor B: the diff between the two instants names the adjustment.
+    state.cursor_b = state.cursor_a + 1;
+    ui::update_inspection(state);
+    REQUIRE(state.inspection.diff.has_value());
+    REQUIRE(state.inspection.diff->entries.size() == 2);
+    CHECK(state.inspection.diff->entries[0].causes == std::vector<std::int64_t>{amount_event});
+    CHECK(imgui.raw_frame([&] { console->frame(); }) > 0);
+}
+
+TEST_CASE("--select and --at place the selection and cursor A", "[ui][console]") {
+    ConsoleCase c;
+    ui::ConsoleOptions options{c.case_path,     "discrepancy #4721", "2026-04-17T10:00:00+02:00",
+                               "Europe/Berlin", "wednesday 14:00",   std::nullopt};
+    auto console = ui::Console::open(options);
+    REQUIRE(console.has_value());
+    CHECK((*console)->state().cursor_a ==
+          parse_iso8601("2026-04-15T12:00:00Z").value().at.time_since_epoch().count());
+    options.select = 999999;
+    CHECK_FALSE(ui::Console::open(options).has_value());
+}
+
+TEST_CASE("payload summaries are one line, escaped and cut on a character boundary",
+          "[ui][console]") {
+    CHECK(ui::payload_summary(std::string(R"({"amount":2052.4,"currency":"EUR"})")) ==
+          "amount=2052.4  currency=EUR");
+    CHECK(ui::payload_summary(std::string(R"({"text":"a\nb\u001b[2J"})")) ==
+          "text=a\\x0ab\\x1b[2J");
+    CHECK(ui::payload_summary(std::nullopt).empty());
+    std::string cut = ui::payload_summary(std::string(R"({"t":"ÄÄÄÄÄÄÄÄÄÄ"})"), 6);
+    CHECK(cut == "t=ÄÄ…");
+}

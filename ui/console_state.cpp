@@ -1,0 +1,142 @@
+// The console's shared actions: running a query, reading event details, keeping the replay of
+// the inspected stream in step with the cursors (see console_state.hpp).
+#include "ui/console_state.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+namespace asof::ui {
+
+void run_query(ConsoleState& state) {
+    auto started = std::chrono::steady_clock::now();
+    state.query_error.reset();
+    state.run_error.clear();
+    if (state.history.empty() || state.history.back() != state.query_text)
+        state.history.push_back(state.query_text);
+    state.history_pos = -1;
+    query::Clock clock{state.now, state.zone};
+    auto prepared = query::prepare_query(state.query_text, clock);
+    if (!prepared) {
+        state.query_error = prepared.error();
+        return;
+    }
+    query::Executor executor(state.db, false);
+    auto problem = executor.check_names(*prepared);
+    if (!problem) {
+        state.run_error = problem.error().describe();
+        return;
+    }
+    if (*problem) {
+        state.query_error = **problem;
+        return;
+    }
+    // The console lists matches oldest first, whatever the query says, so that the table and
+    // the timeline share one order; "limit" still applies.
+    query::PreparedQuery listing = *prepared;
+    listing.query.newest_first = false;
+    auto results = query::collect_results(state.db, executor, listing,
+                                          query::effective_limit(listing.query, std::nullopt));
+    if (!results) {
+        state.run_error = results.error().describe();
+        return;
+    }
+    state.prepared = std::move(*prepared);
+    state.results = std::move(*results);
+    state.timeline.fit_requested = true;
+    if (state.selected_seq && !state.results.find_seq(*state.selected_seq))
+        state.selected_seq.reset();
+    state.query_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+            .count();
+}
+
+const EventDetail* event_detail(ConsoleState& state, std::int64_t seq) {
+    auto found = state.detail_cache.find(seq);
+    if (found != state.detail_cache.end()) return &found->second;
+    if (state.detail_cache.size() > 4096) state.detail_cache.clear();
+    auto read = read_event_detail(state.db, seq);
+    if (!read || !*read) return nullptr;
+    return &state.detail_cache.emplace(seq, std::move(**read)).first->second;
+}
+
+namespace {
+
+// The stream to inspect: the selected event's (the row's stream), else the query's only
+// target's stream when the results hold one stream.
+std::optional<std::pair<std::int64_t, std::string>> inspected_stream(ConsoleState& state) {
+    const query::ResultRow* row = nullptr;
+    if (state.selected_seq)
+        if (auto index = state.results.find_seq(*state.selected_seq))
+            row = &state.results.rows[*index];
+    if (!row && !state.results.rows.empty() && state.results.streams().size() == 1)
+        row = &state.results.rows.front();
+    if (!row) return std::nullopt;
+    const std::string& name = state.results.stream_name(*row);
+    auto stream = std::find_if(state.streams.begin(), state.streams.end(),
+                               [&](const StreamSummary& s) { return s.name == name; });
+    if (stream == state.streams.end()) return std::nullopt;
+    return std::make_pair(stream->id, stream->name);
+}
+
+} // namespace
+
+void update_inspection(ConsoleState& state) {
+    Inspection& inspection = state.inspection;
+    auto stream = inspected_stream(state);
+    if (!stream) {
+        inspection = Inspection{};
+        return;
+    }
+    if (stream->first != inspection.stream_id) {
+        inspection = Inspection{};
+        inspection.stream_id = stream->first;
+        inspection.stream_name = stream->second;
+        auto replayer =
+            replay::Replayer::open(state.db, stream->first, stream->second, state.projection);
+        if (!replayer) {
+            inspection.error = replayer.error().describe();
+            return;
+        }
+        inspection.replayer.emplace(std::move(*replayer));
+    }
+    if (!inspection.replayer) return;
+    replay::Replayer& replayer = *inspection.replayer;
+    if (inspection.at != state.cursor_a) {
+        inspection.at = state.cursor_a;
+        auto replayed = replayer.state_at(Timestamp{Micros{state.cursor_a}});
+        if (replayed && replayer.name_events(*replayed)) {
+            inspection.state = std::move(*replayed);
+            inspection.error.clear();
+        } else {
+            inspection.state.reset();
+            inspection.error = replayed ? "cannot name the events" : replayed.error().describe();
+        }
+    }
+    // The places the selected event changed (highlighted in the state tree).
+    if (state.selected_seq != inspection.changes_seq) {
+        inspection.changes_seq = state.selected_seq;
+        inspection.changed.clear();
+        if (state.selected_seq)
+            if (auto index = state.results.find_seq(*state.selected_seq)) {
+                Timestamp ts{Micros{state.results.rows[*index].ts}};
+                if (auto changes = replayer.changes(ts, ts))
+                    for (auto& event : changes->timeline)
+                        if (event.seq == *state.selected_seq) inspection.changed = event.changes;
+            }
+    }
+    // A versus B.
+    std::optional<std::int64_t> a = state.cursor_a, b = state.cursor_b;
+    if (b && (a != inspection.diff_a || b != inspection.diff_b)) {
+        inspection.diff_a = a;
+        inspection.diff_b = b;
+        auto from = std::min(*a, *b), to = std::max(*a, *b);
+        auto diff = replayer.diff(Timestamp{Micros{from}}, Timestamp{Micros{to}});
+        if (diff && replayer.name_events(diff->to))
+            inspection.diff = std::move(*diff);
+        else
+            inspection.diff.reset();
+    }
+    if (!b) inspection.diff.reset();
+}
+
+} // namespace asof::ui

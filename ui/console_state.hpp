@@ -1,0 +1,83 @@
+// What the console's panels share: the open case, the clock and zone, the query and its
+// results, the selection, the cursors, and the replay of the stream under inspection. Panels
+// read it and change it; the Console owns it. No ImGui types here.
+#pragma once
+
+#include "eventlog/case_reader.hpp"
+#include "query/result_set.hpp"
+#include "replay/projection_store.hpp"
+#include "replay/replayer.hpp"
+#include "ui/timeline.hpp"
+
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace asof::ui {
+
+// The replay of one stream at cursor A (and B), recomputed only when they move.
+struct Inspection {
+    std::int64_t stream_id = -1;
+    std::string stream_name;
+    std::optional<replay::Replayer> replayer;
+    std::optional<std::int64_t> at;           // the instant `state` is for
+    std::optional<replay::ReplayState> state; // with named events
+    std::optional<std::int64_t> diff_a, diff_b;
+    std::optional<replay::StateDiff> diff;
+    std::optional<std::int64_t> changes_seq; // the event `changed` is for
+    std::vector<replay::Change> changed;     // places the selected event changed
+    std::string error;
+};
+
+struct ConsoleState {
+    std::string case_path;
+    sql::Db db;
+    CaseInfo info;
+    std::vector<StreamSummary> streams;
+    std::shared_ptr<const replay::Projection> projection;
+
+    const date::time_zone* zone = nullptr; // nullptr: UTC
+    Timestamp now{};                       // the pinned clock
+
+    // The query bar.
+    std::string query_text;
+    std::vector<std::string> history;
+    int history_pos = -1; // -1: not walking the history
+    std::optional<query::PreparedQuery> prepared;
+    std::optional<query::QueryError> query_error;
+    std::string run_error;
+    query::ResultSet results;
+    double query_ms = 0;
+
+    // Selection and cursors (µs UTC).
+    std::optional<std::int64_t> selected_seq;
+    bool scroll_to_selection = false;
+    std::int64_t cursor_a = 0;
+    std::optional<std::int64_t> cursor_b;
+    std::vector<std::int64_t> bookmarks;
+
+    TimelineState timeline;
+    Inspection inspection;
+    std::map<std::int64_t, EventDetail> detail_cache; // by seq; small, cleared when large
+
+    // Panel requests.
+    int right_tab = 0; // 0 state, 1 diff, 2 event, 3 integrity
+    bool show_help = false;
+    bool dark = true;
+    std::deque<std::string> messages; // errors shown in a popup, oldest first
+};
+
+// Runs `state.query_text` (records it in the history); fills results or the error.
+void run_query(ConsoleState& state);
+
+// The event detail of `seq`, read once and cached; nullptr when it cannot be read.
+const EventDetail* event_detail(ConsoleState& state, std::int64_t seq);
+
+// Points the inspection at the stream of the selected event (or the query's single target) and
+// replays it at cursor A (and B) when they changed.
+void update_inspection(ConsoleState& state);
+
+} // namespace asof::ui
