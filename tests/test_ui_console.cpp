@@ -4,6 +4,7 @@
 #include "test_support.hpp"
 #include "ui_support.hpp"
 
+#include "eventlog/verify.hpp"
 #include "ui/console.hpp"
 #include "ui/panels.hpp"
 
@@ -70,7 +71,7 @@ TEST_CASE("the query bar reports errors with their column and keeps the last res
     ui::run_query(state);
     REQUIRE(state.query_error.has_value());
     CHECK(state.query_error->span.begin == 33); // the end: "and" is missing
-    CHECK(state.results.rows.size() == 12); // still the last good answer
+    CHECK(state.results.rows.size() == 12);     // still the last good answer
     CHECK(imgui.raw_frame([&] { console->frame(); }) > 0);
 
     state.query_text = "discrepancy #4721 tuesday to thursday";
@@ -139,4 +140,52 @@ TEST_CASE("payload summaries are one line, escaped and cut on a character bounda
     CHECK(ui::payload_summary(std::nullopt).empty());
     std::string cut = ui::payload_summary(std::string(R"({"t":"ÄÄÄÄÄÄÄÄÄÄ"})"), 6);
     CHECK(cut == "t=ÄÄ…");
+}
+
+TEST_CASE("the console keeps its query history and bookmarks in the case file", "[ui][console]") {
+    ConsoleCase c;
+    {
+        auto console = c.open("discrepancy #4721");
+        auto& state = console->state();
+        state.query_text = "shipment #88";
+        ui::run_query(state);
+        state.cursor_a =
+            parse_iso8601("2026-04-15T12:00:00Z").value().at.time_since_epoch().count();
+        ui::bookmark_cursor(state);
+        CHECK(state.store_note.empty());
+        REQUIRE(state.bookmarks.size() == 1);
+    }
+    auto reopened = c.open("");
+    auto& state = reopened->state();
+    CHECK(state.history == std::vector<std::string>{"discrepancy #4721", "shipment #88"});
+    REQUIRE(state.bookmarks.size() == 1);
+    CHECK(state.bookmarks[0].at == parse_iso8601("2026-04-15T12:00:00Z").value().at);
+    ui::remove_bookmark_at(state, 0);
+    CHECK(state.bookmarks.empty());
+    CHECK(c.open("")->state().bookmarks.empty());
+    // The events are untouched: the hash chain still verifies.
+    auto db = open_ok(c.case_path);
+    auto verify = verify_case(db, false);
+    REQUIRE(verify.has_value());
+    CHECK(verify->ok());
+}
+
+TEST_CASE("export writes the results and refuses to overwrite the case or a source",
+          "[ui][console]") {
+    ConsoleCase c;
+    auto console = c.open("discrepancy #4721 tuesday to thursday");
+    auto& state = console->state();
+    std::string csv = c.dir.file("out.csv");
+    CHECK(ui::export_results(state, csv, EventFormat::csv).empty());
+    std::string text = read_file(csv);
+    CHECK(std::count(text.begin(), text.end(), '\n') == 5); // header + 4 events
+    CHECK(text.find("evt-017") != std::string::npos);
+    std::string jsonl = c.dir.file("out.jsonl");
+    CHECK(ui::export_results(state, jsonl, EventFormat::jsonl).empty());
+    std::string lines = read_file(jsonl);
+    CHECK(std::count(lines.begin(), lines.end(), '\n') == 4);
+    CHECK(ui::export_results(state, c.case_path, EventFormat::csv).find("case file") !=
+          std::string::npos);
+    CHECK(ui::export_results(state, c.dir.file("golden.jsonl"), EventFormat::csv)
+              .find("source log") != std::string::npos);
 }

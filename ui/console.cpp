@@ -58,6 +58,10 @@ Result<std::unique_ptr<Console>> Console::open(const ConsoleOptions& options) {
         if (!now) return fail(now.error().message, "--now");
         state.now = now->at;
     }
+    auto history = read_query_history(state.db);
+    if (history) state.history = std::move(*history);
+    auto bookmarks = read_bookmarks(state.db);
+    if (bookmarks) state.bookmarks = std::move(*bookmarks);
     state.query_text = options.query;
     run_query(state);
     if (state.query_error)
@@ -109,6 +113,8 @@ void Console::draw_menu(FrameRequests& requests) {
             ImGui::EndMenu();
         }
         ImGui::Separator();
+        if (ImGui::MenuItem("Export results...", nullptr, false, state_.prepared.has_value()))
+            state_.show_export = true;
         if (ImGui::MenuItem("Export timeline image")) requests.screenshot = true;
         ImGui::Separator();
         if (ImGui::MenuItem("Quit", "Ctrl+Q")) requests.quit = true;
@@ -168,7 +174,8 @@ void Console::draw_layout() {
     input.selected_seq = state_.selected_seq;
     input.cursor_a = state_.cursor_a;
     input.cursor_b = state_.cursor_b;
-    input.bookmarks = state_.bookmarks;
+    for (const auto& bookmark : state_.bookmarks)
+        input.bookmarks.push_back(bookmark.at.time_since_epoch().count());
     TimelineOutput output;
     draw_timeline(state_.timeline, input, output);
     ImGui::EndChild();
@@ -190,7 +197,10 @@ void Console::draw_layout() {
         state_.cursor_b = output.cursor_b;
         state_.right_tab = 1;
     }
-    if (output.bookmark) state_.bookmarks.push_back(state_.cursor_a);
+    if (output.bookmark) {
+        bookmark_cursor(state_);
+        state_.right_tab = 4;
+    }
     if (output.range && state_.prepared) {
         // Shift-drag: the range goes into the query as an interval.
         auto from = format_utc(Timestamp{Micros{output.range->first}});
@@ -208,14 +218,15 @@ void Console::draw_layout() {
     ImGui::SameLine(0, 0);
     ImGui::BeginChild("right", ImVec2(0, body_height), true);
     if (ImGui::BeginTabBar("right-tabs")) {
-        const char* names[] = {"State", "Diff", "Event", "Integrity"};
-        for (int i = 0; i < 4; ++i) {
+        const char* names[] = {"State", "Diff", "Event", "Integrity", "Bookmarks"};
+        for (int i = 0; i < 5; ++i) {
             ImGuiTabItemFlags flags = state_.right_tab == i ? ImGuiTabItemFlags_SetSelected : 0;
             if (ImGui::BeginTabItem(names[i], nullptr, flags)) {
                 if (i == 0) draw_state_inspector(state_);
                 if (i == 1) draw_diff_panel(state_);
                 if (i == 2) draw_event_detail(state_);
                 if (i == 3) draw_integrity_panel(state_);
+                if (i == 4) draw_bookmarks(state_);
                 ImGui::EndTabItem();
             }
         }
@@ -237,6 +248,7 @@ FrameRequests Console::frame() {
     draw_menu(requests);
     draw_layout();
     draw_help(state_);
+    draw_export_dialog(state_, state_.show_export);
     return requests;
 }
 

@@ -6,13 +6,19 @@
 #include <chrono>
 
 namespace asof::ui {
+namespace {
+Timestamp wall_clock() {
+    return std::chrono::time_point_cast<Micros>(std::chrono::system_clock::now());
+}
+} // namespace
 
 void run_query(ConsoleState& state) {
     auto started = std::chrono::steady_clock::now();
     state.query_error.reset();
     state.run_error.clear();
-    if (state.history.empty() || state.history.back() != state.query_text)
-        state.history.push_back(state.query_text);
+    bool new_question = !state.query_text.empty() &&
+                        (state.history.empty() || state.history.back() != state.query_text);
+    if (new_question) state.history.push_back(state.query_text);
     state.history_pos = -1;
     query::Clock clock{state.now, state.zone};
     auto prepared = query::prepare_query(state.query_text, clock);
@@ -47,7 +53,40 @@ void run_query(ConsoleState& state) {
         state.selected_seq.reset();
     state.query_ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
-            .count();
+            .count(); // Keep the question in the case's history.
+    if (new_question && state.store_note.empty()) {
+        auto kept = append_query_history(state.case_path, state.query_text, wall_clock());
+        if (!kept)
+            state.store_note = "history and bookmarks are kept for this session only (" +
+                               kept.error().message + ")";
+    }
+}
+
+namespace {
+std::int64_t next_session_bookmark = -1; // ids of bookmarks that could not be stored
+} // namespace
+
+void bookmark_cursor(ConsoleState& state) {
+    Timestamp at{Micros{state.cursor_a}};
+    std::string label = format_in_zone(at, state.zone);
+    if (state.store_note.empty()) {
+        auto id = add_bookmark(state.case_path, at, label, wall_clock());
+        if (id)
+            state.bookmarks.push_back({*id, at, label});
+        else
+            state.store_note =
+                "history and bookmarks are kept for this session only (" + id.error().message + ")";
+    }
+    if (!state.store_note.empty()) state.bookmarks.push_back({next_session_bookmark--, at, label});
+    std::sort(state.bookmarks.begin(), state.bookmarks.end(),
+              [](const Bookmark& a, const Bookmark& b) { return a.at < b.at; });
+}
+
+void remove_bookmark_at(ConsoleState& state, std::size_t index) {
+    if (index >= state.bookmarks.size()) return;
+    if (state.bookmarks[index].id > 0)
+        (void)remove_bookmark(state.case_path, state.bookmarks[index].id);
+    state.bookmarks.erase(state.bookmarks.begin() + static_cast<std::ptrdiff_t>(index));
 }
 
 const EventDetail* event_detail(ConsoleState& state, std::int64_t seq) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "eventlog/case_reader.hpp"
+#include "eventlog/console_store.hpp"
 #include "query/result_set.hpp"
 #include "replay/projection_store.hpp"
 #include "replay/replayer.hpp"
@@ -57,21 +58,27 @@ struct ConsoleState {
     bool scroll_to_selection = false;
     std::int64_t cursor_a = 0;
     std::optional<std::int64_t> cursor_b;
-    std::vector<std::int64_t> bookmarks;
+    std::vector<Bookmark> bookmarks; // kept in the case file
+    std::string store_note;          // why history and bookmarks are not kept, if they are not
 
     TimelineState timeline;
     Inspection inspection;
     std::map<std::int64_t, EventDetail> detail_cache; // by seq; small, cleared when large
 
     // Panel requests.
-    int right_tab = 0; // 0 state, 1 diff, 2 event, 3 integrity
+    int right_tab = 0; // 0 state, 1 diff, 2 event, 3 integrity, 4 bookmarks
     bool show_help = false;
+    bool show_export = false;
     bool dark = true;
     std::deque<std::string> messages; // errors shown in a popup, oldest first
 };
 
 // Runs `state.query_text` (records it in the history); fills results or the error.
 void run_query(ConsoleState& state);
+
+// Bookmarks cursor A in the case file (or for the session when it cannot be written).
+void bookmark_cursor(ConsoleState& state);
+void remove_bookmark_at(ConsoleState& state, std::size_t index);
 
 // The event detail of `seq`, read once and cached; nullptr when it cannot be read.
 const EventDetail* event_detail(ConsoleState& state, std::int64_t seq);

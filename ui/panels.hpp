@@ -1,6 +1,7 @@
 // The console's panels, each drawing into the current ImGui window from the shared state.
 #pragma once
 
+#include "report/event_writer.hpp"
 #include "ui/console_state.hpp"
 
 namespace asof::ui {
@@ -29,8 +30,19 @@ void draw_event_detail(ConsoleState& state);
 // The import manifest, rejects and integrity findings; a click on a finding selects its event.
 void draw_integrity_panel(ConsoleState& state);
 
+// The bookmarked instants: a click puts cursor A there; B (over the timeline) adds one.
+void draw_bookmarks(ConsoleState& state);
+
 // Case, counts, zone, rejects and findings (a click opens the integrity panel), timing.
 void draw_status_bar(ConsoleState& state);
+
+// Writes the current query's events to `path` in `format` (through a temporary file; never
+// over the case file or a source log). Returns an error message, empty on success.
+std::string export_results(ConsoleState& state, const std::string& path, EventFormat format);
+
+// File > Export results: CSV, JSON or JSON Lines of the current query's events. `open` asks
+// for the dialog (reset once it opens).
+void draw_export_dialog(ConsoleState& state, bool& open);
 
 // Help > Query syntax: examples that run on click.
 void draw_help(ConsoleState& state);

@@ -32,6 +32,25 @@ void draw_status_bar(ConsoleState& state) {
                         state.results.cancelled ? " (stopped)" : "");
 }
 
+void draw_bookmarks(ConsoleState& state) {
+    ImGui::TextDisabled("Press B over the timeline to bookmark cursor A.");
+    if (!state.store_note.empty())
+        ImGui::TextColored(ImVec4(0.95f, 0.7f, 0.3f, 1), "%s", printable(state.store_note).c_str());
+    std::optional<std::size_t> remove;
+    for (std::size_t i = 0; i < state.bookmarks.size(); ++i) {
+        const Bookmark& bookmark = state.bookmarks[i];
+        ImGui::PushID(static_cast<int>(i));
+        if (ImGui::SmallButton("x")) remove = i;
+        ImGui::SameLine();
+        std::string label = format_in_zone(bookmark.at, state.zone);
+        if (ImGui::Selectable(label.c_str(),
+                              state.cursor_a == bookmark.at.time_since_epoch().count()))
+            state.cursor_a = bookmark.at.time_since_epoch().count();
+        ImGui::PopID();
+    }
+    if (remove) remove_bookmark_at(state, *remove);
+}
+
 void draw_help(ConsoleState& state) {
     if (!state.show_help) return;
     ImGui::SetNextWindowSize(ImVec2(640, 520), ImGuiCond_FirstUseEver);
