@@ -189,3 +189,21 @@ TEST_CASE("export writes the results and refuses to overwrite the case or a sour
     CHECK(ui::export_results(state, c.dir.file("golden.jsonl"), EventFormat::csv)
               .find("source log") != std::string::npos);
 }
+
+TEST_CASE("selecting an event outside the results queries its stream", "[ui][console]") {
+    ConsoleCase c;
+    auto console = c.open("discrepancy #4721");
+    auto& state = console->state();
+    CHECK(ui::stream_query("a\"b\\c") == "stream:\"a\\\"b\\\\c\"");
+    // Find an event of shipment-88 through its detail (not among the results).
+    auto db = open_ok(c.case_path);
+    auto stmt = db.prepare("SELECT e.seq FROM events e JOIN streams s ON s.id = e.stream_id "
+                           "WHERE s.name = 'shipment-88' ORDER BY e.seq LIMIT 1");
+    REQUIRE(stmt->step().value());
+    std::int64_t seq = stmt->column_int(0);
+    CHECK_FALSE(state.results.find_seq(seq));
+    ui::select_event(state, seq);
+    CHECK(state.query_text == "stream:\"shipment-88\"");
+    CHECK(state.selected_seq == seq);
+    CHECK(state.results.find_seq(seq));
+}

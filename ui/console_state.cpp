@@ -62,6 +62,29 @@ void run_query(ConsoleState& state) {
     }
 }
 
+std::string stream_query(const std::string& name) {
+    std::string query = "stream:\"";
+    for (char c : name) {
+        if (c == '"' || c == '\\') query += '\\'; // the lexer's escape
+        query += c;
+    }
+    return query + "\"";
+}
+
+void select_event(ConsoleState& state, std::int64_t seq) {
+    if (!state.results.find_seq(seq)) {
+        const EventDetail* detail = event_detail(state, seq);
+        if (!detail) return;
+        state.query_text = stream_query(detail->event.stream);
+        run_query(state);
+    }
+    auto row = state.results.find_seq(seq);
+    if (!row) return;
+    state.selected_seq = seq;
+    state.cursor_a = state.results.rows[*row].ts;
+    state.scroll_to_selection = true;
+}
+
 namespace {
 std::int64_t next_session_bookmark = -1; // ids of bookmarks that could not be stored
 } // namespace

@@ -76,6 +76,13 @@ struct ConsoleState {
 // Runs `state.query_text` (records it in the history); fills results or the error.
 void run_query(ConsoleState& state);
 
+// The query for one stream by its exact name (quoted as the lexer reads it).
+std::string stream_query(const std::string& name);
+
+// Selects event `seq` everywhere (table, timeline, inspector) and puts cursor A on it; when
+// the results do not hold it, queries its stream first.
+void select_event(ConsoleState& state, std::int64_t seq);
+
 // Bookmarks cursor A in the case file (or for the session when it cannot be written).
 void bookmark_cursor(ConsoleState& state);
 void remove_bookmark_at(ConsoleState& state, std::size_t index);

@@ -92,10 +92,8 @@ void draw_integrity_panel(ConsoleState& state) {
                             printable(finding.detail);
         ImGui::PushID(static_cast<int>(i));
         if (ImGui::Selectable(label.c_str(), finding.seq && state.selected_seq == finding.seq) &&
-            finding.seq) {
-            state.selected_seq = finding.seq;
-            state.scroll_to_selection = true;
-        }
+            finding.seq)
+            select_event(state, *finding.seq);
         ImGui::PopID();
     }
     ImGui::Separator();

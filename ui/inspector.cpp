@@ -162,10 +162,7 @@ void draw_diff_panel(ConsoleState& state) {
             if (event != diff.to.events.end() && event->second.type)
                 label += " " + *event->second.type;
             ImGui::PushID(static_cast<int>(seq));
-            if (ImGui::SmallButton(printable(label).c_str())) {
-                state.selected_seq = seq;
-                state.scroll_to_selection = true;
-            }
+            if (ImGui::SmallButton(printable(label).c_str())) select_event(state, seq);
             ImGui::PopID();
         }
     }

@@ -273,7 +273,7 @@ void draw_streams_panel(ConsoleState& state) {
             ImGui::PushID(i);
             if (ImGui::Selectable(printable(stream.name).c_str(), false,
                                   ImGuiSelectableFlags_SpanAllColumns)) {
-                state.query_text = "stream:\"" + stream.name + "\"";
+                state.query_text = stream_query(stream.name);
                 run_query(state);
             }
             ImGui::PopID();
