@@ -1,11 +1,13 @@
 // asof-replay-bench: times the replay engine inside the process on one stream of a case file
 // (by default the one with the most events). It reports the one-time costs (reading the fold
 // order, one fold of the whole stream, building snapshots every K events), the state as of
-// random instants and along a dragged time cursor with snapshots, a few instants without
-// them, changes over one day and diffs a day apart, a breakdown of one replay (snapshot read,
-// snapshot parse, event reads, payload parse, projection), a replay on a fresh connection as
-// a command does it, and optionally a sweep of K and a projection file. The case is written
-// to: the stream's snapshots are rebuilt, and stay at the last spacing built.
+// random instants (from stored snapshots only, and as the engine runs, with its remembered
+// last answer) and along a time cursor dragged forward and backward, a few instants folded
+// from the first event (ReplayLimits::shortcuts = false), changes over one day and diffs a
+// day apart, a breakdown of one replay (snapshot read, snapshot parse, event reads, payload
+// parse, projection), a replay on a fresh connection as a command does it, and optionally a
+// sweep of K and a projection file. The case is written to: the stream's snapshots are
+// rebuilt, and stay at the last spacing built.
 // Prints key=value lines or one JSON document. Used by bench/replay-bench; method and
 // results in bench/RESULTS.md ("Replay speed").
 #include "eventlog/case_reader.hpp"
@@ -46,7 +48,7 @@ constexpr const char* usage_text =
     "  --instants N     random instants between the stream's first and last event (100)\n"
     "  --scrub N        instants of a dragged cursor, each 1/1000 of the stream's span\n"
     "                   after the one before (200)\n"
-    "  --plain N        instants replayed without snapshots (5)\n"
+    "  --plain N        instants folded from the first event, to check the others (5)\n"
     "  --runs N         runs of the open, changes, diff and fresh-connection timings (20)\n"
     "  --seed N         seed of the instants (1); the same seed gives the same instants\n"
     "  --sweep[=LIST]   also build and time each spacing of LIST (default\n"
@@ -307,13 +309,21 @@ struct Series {
 
 // Times state_at at each instant after one untimed warm-up; keeps the first `keep` states.
 // With `hold`, each replay runs inside one read transaction of that connection (the engine's
-// own connection), so its statements share one lock instead of taking one each.
+// own connection; the engine holds one itself since it folds in a sql::ReadScope, so this now
+// only checks that nothing is left to gain). With `park`, an untimed state_at(*park) (the
+// stream's last instant) comes before each timed one: the replayer then remembers an answer
+// later than every instant, so each replay starts from a stored snapshot, as a first replay
+// or a jump back does.
 Result<Series> time_states(replay::Replayer& replayer, const std::vector<Timestamp>& instants,
-                           std::size_t keep = 0, sql::Db* hold = nullptr) {
+                           std::size_t keep = 0, sql::Db* hold = nullptr,
+                           std::optional<Timestamp> park = std::nullopt) {
     Series out;
     if (instants.empty()) return out;
     if (auto warm = replayer.state_at(instants.front()); !warm) return tl::unexpected(warm.error());
     for (std::size_t i = 0; i < instants.size(); ++i) {
+        if (park)
+            if (auto parked = replayer.state_at(*park); !parked)
+                return tl::unexpected(parked.error());
         auto start = Clock::now();
         if (hold)
             if (auto ok = hold->exec("BEGIN"); !ok) return tl::unexpected(ok.error());
@@ -361,6 +371,7 @@ Result<void> split_one(sql::Db& db, const replay::SnapshotBasis& basis,
                        Timestamp at, Split& out) {
     const std::int64_t at_count = at.time_since_epoch().count();
     auto t0 = Clock::now();
+    sql::ReadScope scope(db); // the engine folds inside one read transaction
     auto after = std::upper_bound(
         marks.begin(), marks.end(), at_count,
         [](std::int64_t limit, const replay::SnapshotMark& mark) { return limit < mark.max_ts; });
@@ -491,9 +502,17 @@ Result<Built> build(const Subject& subject, replay::Replayer& replayer, std::int
     return out;
 }
 
-Result<replay::Replayer> open_replayer(const Subject& subject) {
+Result<replay::Replayer> open_replayer(const Subject& subject, replay::ReplayLimits limits = {}) {
     return replay::Replayer::open(*subject.db, subject.stream.id, subject.stream.name,
-                                  subject.projection);
+                                  subject.projection, limits);
+}
+
+// A replayer that folds every answer from the stream's first event: no stored snapshot, no
+// remembered answer.
+Result<replay::Replayer> open_plain_replayer(const Subject& subject) {
+    replay::ReplayLimits limits;
+    limits.shortcuts = false;
+    return open_replayer(subject, limits);
 }
 
 Result<Split> split_of(const Subject& subject, const replay::Replayer& replayer,
@@ -524,9 +543,11 @@ void add_series(Line& line, const Series& series, bool with_total) {
 }
 
 // The instants: `count` uniform in [first, last], and a cursor dragged from a random point in
-// the first half, `steps` times 1/1000 of the span forward.
+// the first half, `steps` times 1/1000 of the span forward (`scrub`), and the same instants
+// in reverse (`back`, the cursor dragged backward); `park` is the stream's last instant.
 struct Instants {
-    std::vector<Timestamp> random, scrub;
+    std::vector<Timestamp> random, scrub, back;
+    Timestamp park{};
     std::int64_t step_us = 0;
 };
 
@@ -539,6 +560,8 @@ Instants make_instants(const Options& options, std::int64_t first, std::int64_t 
     std::int64_t cursor = rng.between(first, first + (last - first) / 2);
     for (int i = 0; i < options.scrub; ++i, cursor += out.step_us)
         out.scrub.push_back(at_us(std::min(cursor, last)));
+    out.back.assign(out.scrub.rbegin(), out.scrub.rend());
+    out.park = at_us(last);
     return out;
 }
 
@@ -631,10 +654,14 @@ Result<Line> sweep_point(const Subject& subject, replay::Replayer& replayer, std
                          const Instants& instants, const Series& plain, std::string tag) {
     auto built = build(subject, replayer, every);
     if (!built) return tl::unexpected(built.error());
-    auto timed = time_states(replayer, instants.random, plain.states.size());
+    // Random instants from stored snapshots only: what K decides.
+    auto timed =
+        time_states(replayer, instants.random, plain.states.size(), nullptr, instants.park);
     if (!timed) return tl::unexpected(timed.error());
     auto dragged = time_states(replayer, instants.scrub);
     if (!dragged) return tl::unexpected(dragged.error());
+    auto dragged_back = time_states(replayer, instants.back);
+    if (!dragged_back) return tl::unexpected(dragged_back.error());
     auto parts = split_of(subject, replayer, instants.random);
     if (!parts) return tl::unexpected(parts.error());
     Line line{std::move(tag), {}};
@@ -644,9 +671,13 @@ Result<Line> sweep_point(const Subject& subject, replay::Replayer& replayer, std
         .integer("bytes", built->bytes)
         .integer("max_state_bytes", built->max_state);
     add_series(line, *timed, true);
-    Stats drag = stats_of(dragged->us);
-    line.num("scrub_p90_us", drag.p90)
+    Stats drag = stats_of(dragged->us), back = stats_of(dragged_back->us);
+    line.num("scrub_median_us", drag.median)
+        .num("scrub_p90_us", drag.p90)
         .num("scrub_max_us", drag.max)
+        .num("back_median_us", back.median)
+        .num("back_p90_us", back.p90)
+        .num("back_max_us", back.max)
         .num("snapshot_us",
              stats_of(parts->snapshot_read).median + stats_of(parts->snapshot_parse).median)
         .num("events_us",
@@ -677,7 +708,9 @@ Result<void> time_projection_file(const Options& options, Subject subject, const
     auto events = static_cast<std::int64_t>(replayer->order().entries.size());
     auto fold_all = build(subject, *replayer, events + 1);
     if (!fold_all) return tl::unexpected(fold_all.error());
-    auto plain = time_states(*replayer, plain_instants, plain_instants.size());
+    auto plain_replayer = open_plain_replayer(subject);
+    if (!plain_replayer) return tl::unexpected(plain_replayer.error());
+    auto plain = time_states(*plain_replayer, plain_instants, plain_instants.size());
     if (!plain) return tl::unexpected(plain.error());
     Line line{"projection", {}};
     line.text("file", *options.projection)
@@ -774,8 +807,20 @@ int run(const Options& options) {
         instants.random.begin() +
             std::min<std::ptrdiff_t>(options.plain,
                                      static_cast<std::ptrdiff_t>(instants.random.size())));
-    auto plain = time_states(*replayer, plain_instants, plain_instants.size());
+    // Folded from the first event every time (no stored snapshot, no remembered answer); also
+    // the first instants of the dragged cursor, to check the remembered answers against.
+    auto plain_replayer = open_plain_replayer(subject);
+    if (!plain_replayer) return fail_with(plain_replayer.error(), exit_internal);
+    auto plain = time_states(*plain_replayer, plain_instants, plain_instants.size());
     if (!plain) return fail_with(plain.error(), exit_internal);
+    std::vector<Timestamp> plain_scrub_instants(
+        instants.scrub.begin(),
+        instants.scrub.begin() +
+            std::min<std::ptrdiff_t>(options.plain,
+                                     static_cast<std::ptrdiff_t>(instants.scrub.size())));
+    auto plain_scrub =
+        time_states(*plain_replayer, plain_scrub_instants, plain_scrub_instants.size());
+    if (!plain_scrub) return fail_with(plain_scrub.error(), exit_internal);
     Line plain_line{"plain", {}};
     plain_line.integer("instants", static_cast<std::int64_t>(plain_instants.size()));
     add_series(plain_line, *plain, false);
@@ -804,6 +849,20 @@ int run(const Options& options) {
                         .integer("snapshots", static_cast<std::int64_t>(replayer->snapshot_count()))
                         .integer("runs", options.runs));
 
+    // Random instants from stored snapshots only (the remembered answer parked after them):
+    // a replay to any instant, as a first replay or a jump back costs it.
+    auto stored =
+        time_states(*replayer, instants.random, plain_instants.size(), nullptr, instants.park);
+    if (!stored) return fail_with(stored.error(), exit_internal);
+    Line stored_line{"random_stored", {}};
+    stored_line.integer("every", options.every)
+        .integer("instants", static_cast<std::int64_t>(instants.random.size()));
+    add_series(stored_line, *stored, true);
+    stored_line.text("agree", agreement(*stored, *plain));
+    lines.push_back(std::move(stored_line));
+
+    // The same instants one after the other on one replayer, as the engine runs: an instant
+    // after the last answer and past the snapshot before it starts from that answer.
     auto random = time_states(*replayer, instants.random, plain_instants.size());
     if (!random) return fail_with(random.error(), exit_internal);
     Line random_line{"random", {}};
@@ -817,18 +876,29 @@ int run(const Options& options) {
     if (!split) return fail_with(split.error(), exit_internal);
     lines.push_back(split_line(options.every, *split));
 
-    auto scrub = time_states(*replayer, instants.scrub);
+    // The cursor dragged forward (each instant starts from the answer before it) and backward
+    // (each starts from the stored snapshot before it).
+    auto scrub = time_states(*replayer, instants.scrub, plain_scrub_instants.size());
     if (!scrub) return fail_with(scrub.error(), exit_internal);
     Line scrub_line{"scrub", {}};
     scrub_line.integer("every", options.every)
         .integer("instants", static_cast<std::int64_t>(instants.scrub.size()))
         .num("step_s", static_cast<double>(instants.step_us) / 1e6, 0);
     add_series(scrub_line, *scrub, true);
+    scrub_line.text("agree", agreement(*scrub, *plain_scrub));
     lines.push_back(std::move(scrub_line));
+    auto back = time_states(*replayer, instants.back);
+    if (!back) return fail_with(back.error(), exit_internal);
+    Line back_line{"scrub_back", {}};
+    back_line.integer("every", options.every)
+        .integer("instants", static_cast<std::int64_t>(instants.back.size()));
+    add_series(back_line, *back, true);
+    lines.push_back(std::move(back_line));
 
-    // The same instants with one read transaction held around each replay: what taking a
-    // lock per statement (per event read) costs the engine.
-    auto held = time_states(*replayer, instants.random, 0, subject.db);
+    // The same instants (random from stored snapshots, and the forward drag) with one read
+    // transaction held around each replay by the caller: the engine folds in one of its own, so
+    // this should gain nothing.
+    auto held = time_states(*replayer, instants.random, 0, subject.db, instants.park);
     if (!held) return fail_with(held.error(), exit_internal);
     auto held_scrub = time_states(*replayer, instants.scrub, 0, subject.db);
     if (!held_scrub) return fail_with(held_scrub.error(), exit_internal);
