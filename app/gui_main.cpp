@@ -104,6 +104,7 @@ struct Session {
         if (!first_used) options = first;
         first_used = true;
         options.case_path = path;
+        options.background = true; // the window keeps drawing while rows are read
         auto opened = ui::Console::open(options);
         if (!opened) {
             messages.push_back("Cannot open " + path + ":\n" + opened.error().describe());
@@ -293,7 +294,8 @@ int run(const Options& options) {
         glClearColor(0.1f, 0.1f, 0.11f, 1.0f);
         glClear(GL_COLOR_BUFFER_BIT);
         ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-        if (session.console) ++session.frames_open;
+        // Frames count once the first answer is in (screenshots and benchmarks wait for it).
+        if (session.console && !session.console->busy()) ++session.frames_open;
         bool shoot = offscreen && session.console && session.frames_open == 4;
         if (shoot || requests.screenshot) {
             std::string path = options.screenshot.value_or("asof-timeline.png");

@@ -223,6 +223,7 @@ Result<std::int64_t> for_each_event(sql::Db& db, const EventFilter& filter,
 }
 
 Result<std::optional<EventDetail>> read_event_detail(sql::Db& db, std::int64_t seq) {
+    sql::ReadScope scope(db);
     auto stmt = db.prepare("SELECT e.seq, e.event_id, s.name, e.type, e.version, e.ts, e.actor, "
                            "p.data, p.meta, e.recorded_ts, i.source_name, e.line, e.byte_offset "
                            "FROM events e JOIN streams s ON s.id = e.stream_id "
@@ -240,14 +241,23 @@ Result<std::optional<EventDetail>> read_event_detail(sql::Db& db, std::int64_t s
     detail.line = stmt->column_int(11);
     detail.byte_offset = stmt->column_int(12);
 
-    auto streams = db.prepare("SELECT s.name, l.qualifier FROM event_streams l JOIN streams s "
-                              "ON s.id = l.stream_id WHERE l.seq = ?1 ORDER BY s.name");
-    if (!streams) return tl::unexpected(streams.error());
-    streams->bind(1, seq);
-    auto listed = streams->each([&](const sql::Stmt& row) {
-        detail.streams.emplace_back(std::string(row.column_text(0)), row.column_opt_text(1));
-    });
-    if (!listed) return tl::unexpected(listed.error());
+    // Every stream the event is linked to needs an index by seq, which cases whose events
+    // belong to several streams have; elsewhere the primary stream is the only one.
+    auto indexed = db.scalar_int("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND "
+                                 "name = 'event_streams_seq'");
+    if (!indexed) return tl::unexpected(indexed.error());
+    if (*indexed == 0) {
+        detail.streams.emplace_back(detail.event.stream, std::nullopt);
+    } else {
+        auto streams = db.prepare("SELECT s.name, l.qualifier FROM event_streams l JOIN streams "
+                                  "s ON s.id = l.stream_id WHERE l.seq = ?1 ORDER BY s.name");
+        if (!streams) return tl::unexpected(streams.error());
+        streams->bind(1, seq);
+        auto listed = streams->each([&](const sql::Stmt& row) {
+            detail.streams.emplace_back(std::string(row.column_text(0)), row.column_opt_text(1));
+        });
+        if (!listed) return tl::unexpected(listed.error());
+    }
 
     auto findings = db.prepare("SELECT f.kind, coalesce(s.name, ''), f.detail FROM findings f "
                                "LEFT JOIN streams s ON s.id = f.stream_id WHERE f.seq = ?1 "

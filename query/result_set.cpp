@@ -101,6 +101,7 @@ Result<ResultSet> collect_results(sql::Db& db, Executor& executor, const Prepare
                                   std::optional<std::int64_t> limit,
                                   const std::atomic<bool>* cancel) {
     ResultSet results;
+    sql::ReadScope scope(db); // one read transaction for the keys and the stream names
     auto visited = executor.each_key(prepared, limit, [&](const sql::Stmt& row) {
         results.add(row);
         if ((results.rows.size() & 4095) == 0 && cancel && cancel->load()) {

@@ -4,6 +4,9 @@
 #include "test_support.hpp"
 #include "ui_support.hpp"
 
+#include <chrono>
+#include <thread>
+
 #include "eventlog/verify.hpp"
 #include "ui/console.hpp"
 #include "ui/panels.hpp"
@@ -206,4 +209,29 @@ TEST_CASE("selecting an event outside the results queries its stream", "[ui][con
     CHECK(state.query_text == "stream:\"shipment-88\"");
     CHECK(state.selected_seq == seq);
     CHECK(state.results.find_seq(seq));
+}
+
+TEST_CASE("in background mode the rows, stream counts and snapshots arrive on threads",
+          "[ui][console]") {
+    ConsoleCase c;
+    HeadlessImGui imgui;
+    ui::ConsoleOptions options{c.case_path,     "discrepancy #4721", "2026-04-17T10:00:00+02:00",
+                               "Europe/Berlin", std::nullopt,        std::nullopt};
+    options.background = true;
+    options.select = 15;
+    auto console = ui::Console::open(options);
+    REQUIRE(console.has_value());
+    auto& state = (*console)->state();
+    // Frames draw while the work runs; then everything is in place.
+    for (int i = 0; i < 2000 && (*console)->busy(); ++i) {
+        imgui.raw_frame([&] { (*console)->frame(); });
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    REQUIRE_FALSE((*console)->busy());
+    imgui.raw_frame([&] { (*console)->frame(); });
+    CHECK(state.results.rows.size() == 12);
+    CHECK(static_cast<std::int64_t>(state.streams.size()) == state.info.streams);
+    CHECK(state.cursor_a == state.results.rows.back().ts);
+    CHECK(state.selected_seq == 15);
+    CHECK(state.messages.empty());
 }

@@ -39,9 +39,20 @@ Result<std::unique_ptr<Console>> Console::open(const ConsoleOptions& options) {
     auto info = read_case_info(state.db);
     if (!info) return tl::unexpected(info.error());
     state.info = std::move(*info);
-    auto streams = read_stream_summaries(state.db);
-    if (!streams) return tl::unexpected(streams.error());
-    state.streams = std::move(*streams);
+    state.background = options.background;
+    if (state.background) {
+        state.streams_task = std::make_unique<BackgroundTask<std::vector<StreamSummary>>>(
+            [path = options.case_path](
+                const std::atomic<bool>&) -> Result<std::vector<StreamSummary>> {
+                auto counting = open_case(path);
+                if (!counting) return tl::unexpected(counting.error());
+                return read_stream_summaries(*counting);
+            });
+    } else {
+        auto streams = read_stream_summaries(state.db);
+        if (!streams) return tl::unexpected(streams.error());
+        state.streams = std::move(*streams);
+    }
     auto projection = replay::case_projection(state.db);
     if (!projection) return tl::unexpected(projection.error());
     state.projection = projection->projection;
@@ -73,6 +84,7 @@ Result<std::unique_ptr<Console>> Console::open(const ConsoleOptions& options) {
     // Cursor A: --at, else the last result (the state as it ended up).
     state.cursor_a = state.results.rows.empty() ? state.now.time_since_epoch().count()
                                                 : state.results.rows.back().ts;
+    state.cursor_on_last_result = state.background && !options.at;
     if (options.at) {
         auto point = query::parse_time_point(*options.at);
         if (!point) return fail(point.error().message, "--at");
@@ -81,7 +93,9 @@ Result<std::unique_ptr<Console>> Console::open(const ConsoleOptions& options) {
         state.cursor_a =
             (span->calendar ? span->end - Micros{1} : span->start).time_since_epoch().count();
     }
-    if (options.select) {
+    if (options.select && state.background) {
+        state.select_when_ready = options.select;
+    } else if (options.select) {
         if (!state.results.find_seq(*options.select))
             return fail("seq " + std::to_string(*options.select) + " is not among the results",
                         "--select");
@@ -142,9 +156,12 @@ void Console::draw_layout() {
     const ImGuiViewport* viewport = ImGui::GetMainViewport();
     ImGui::SetNextWindowPos(viewport->WorkPos);
     ImGui::SetNextWindowSize(viewport->WorkSize);
+    // No background: the app clears the frame already, and each full-window fill costs
+    // milliseconds under a software renderer.
     ImGui::Begin("asof", nullptr,
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
-                     ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus);
+                     ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
+                     ImGuiWindowFlags_NoBackground);
     draw_query_bar(state_);
     ImGui::Separator();
 
@@ -240,6 +257,7 @@ void Console::draw_layout() {
 
 FrameRequests Console::frame() {
     FrameRequests requests;
+    poll_background(state_);
     // ImGui 1.86 indexes keys by the backend's codes: GLFW's for F1 (290) and letters (ASCII).
     constexpr int key_f1 = 290;
     if (ImGui::IsKeyPressed(key_f1)) state_.show_help = true;

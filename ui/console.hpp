@@ -19,6 +19,7 @@ struct ConsoleOptions {
     std::optional<std::string> now, tz; // the pinned clock and the zone (default: system)
     std::optional<std::string> at;      // cursor A (a time phrase; default: the last result)
     std::optional<std::int64_t> select; // a seq to select
+    bool background = false;            // queries and counts on threads (the app's mode)
 };
 
 // What the app should do after a frame.
@@ -31,7 +32,7 @@ struct FrameRequests {
 
 // The panel sizes the user dragged, remembered between runs.
 struct Layout {
-    float left_width = 300, right_width = 420, timeline_height = 260;
+    float left_width = 380, right_width = 420, timeline_height = 260;
 };
 
 class Console {
@@ -43,6 +44,8 @@ public:
     FrameRequests frame();
 
     ConsoleState& state() { return state_; }
+    // Whether the first answer (or a later one) is still being read.
+    bool busy() const { return asof::ui::busy(state_); }
     Layout& layout() { return layout_; }
     // Recent files for File > Recent, newest first (the app keeps them).
     void set_recent(std::vector<std::string> recent) { recent_ = std::move(recent); }

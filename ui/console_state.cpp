@@ -12,6 +12,64 @@ Timestamp wall_clock() {
 }
 } // namespace
 
+namespace {
+
+// Shows the rows of a query that ran.
+void finish_query(ConsoleState& state, query::PreparedQuery prepared, query::ResultSet results) {
+    state.prepared = std::move(prepared);
+    state.results = std::move(results);
+    state.timeline.fit_requested = true;
+    if (state.selected_seq && !state.results.find_seq(*state.selected_seq))
+        state.selected_seq.reset();
+    if (state.cursor_on_last_result && !state.results.rows.empty()) {
+        state.cursor_a = state.results.rows.back().ts;
+        state.cursor_on_last_result = false;
+    }
+    if (state.select_when_ready) {
+        auto seq = *state.select_when_ready;
+        state.select_when_ready.reset();
+        if (auto row = state.results.find_seq(seq)) {
+            state.selected_seq = seq;
+            state.scroll_to_selection = true;
+        } else {
+            state.messages.push_back("seq " + std::to_string(seq) + " is not among the results");
+        }
+    }
+    state.query_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
+                                                               state.query_started)
+                         .count();
+}
+
+} // namespace
+
+void poll_background(ConsoleState& state) {
+    if (state.query_task && state.query_task->done()) {
+        auto results = state.query_task->take();
+        state.query_task.reset();
+        if (results && state.query_pending)
+            finish_query(state, std::move(*state.query_pending), std::move(*results));
+        else if (!results)
+            state.run_error = results.error().describe();
+        state.query_pending.reset();
+    }
+    if (state.streams_task && state.streams_task->done()) {
+        auto streams = state.streams_task->take();
+        state.streams_task.reset();
+        if (streams) state.streams = std::move(*streams);
+    }
+    if (state.snapshot_task && state.snapshot_task->done()) {
+        auto built = state.snapshot_task->take();
+        state.snapshot_task.reset();
+        // Reopen the inspected stream so that it starts from the new snapshots.
+        if (built && state.inspection.stream_id == state.snapshot_stream)
+            state.inspection = Inspection{};
+    }
+}
+
+bool busy(const ConsoleState& state) {
+    return state.query_task || state.streams_task;
+}
+
 void run_query(ConsoleState& state) {
     auto started = std::chrono::steady_clock::now();
     state.query_error.reset();
@@ -40,20 +98,26 @@ void run_query(ConsoleState& state) {
     // the timeline share one order; "limit" still applies.
     query::PreparedQuery listing = *prepared;
     listing.query.newest_first = false;
-    auto results = query::collect_results(state.db, executor, listing,
-                                          query::effective_limit(listing.query, std::nullopt));
-    if (!results) {
-        state.run_error = results.error().describe();
-        return;
-    }
-    state.prepared = std::move(*prepared);
-    state.results = std::move(*results);
-    state.timeline.fit_requested = true;
-    if (state.selected_seq && !state.results.find_seq(*state.selected_seq))
-        state.selected_seq.reset();
-    state.query_ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
-            .count(); // Keep the question in the case's history.
+    auto limit = query::effective_limit(listing.query, std::nullopt);
+    state.query_started = started;
+    if (state.background) {
+        state.query_pending = std::move(*prepared);
+        state.query_task = std::make_unique<BackgroundTask<query::ResultSet>>(
+            [path = state.case_path, listing,
+             limit](const std::atomic<bool>& cancel) -> Result<query::ResultSet> {
+                auto db = open_case(path);
+                if (!db) return tl::unexpected(db.error());
+                query::Executor worker(*db, false);
+                return query::collect_results(*db, worker, listing, limit, &cancel);
+            });
+    } else {
+        auto results = query::collect_results(state.db, executor, listing, limit);
+        if (!results) {
+            state.run_error = results.error().describe();
+            return;
+        }
+        finish_query(state, std::move(*prepared), std::move(*results));
+    } // Keep the question in the case's history.
     if (new_question && state.store_note.empty()) {
         auto kept = append_query_history(state.case_path, state.query_text, wall_clock());
         if (!kept)
@@ -160,6 +224,26 @@ void update_inspection(ConsoleState& state) {
             return;
         }
         inspection.replayer.emplace(std::move(*replayer));
+        // A long stream without snapshots: build them on a thread (once per stream), so that
+        // scrubbing backwards stays within a frame.
+        const auto& entries = inspection.replayer->order().entries;
+        if (state.background && !state.snapshot_task &&
+            state.snapshot_stream != inspection.stream_id &&
+            inspection.replayer->snapshot_count() == 0 &&
+            static_cast<std::int64_t>(entries.size()) > replay::default_snapshot_every) {
+            state.snapshot_stream = inspection.stream_id;
+            state.snapshot_task = std::make_unique<BackgroundTask<std::int64_t>>(
+                [path = state.case_path, id = inspection.stream_id, name = inspection.stream_name,
+                 projection = state.projection](const std::atomic<bool>&) -> Result<std::int64_t> {
+                    auto db = open_case(path);
+                    if (!db) return tl::unexpected(db.error());
+                    auto writable = sql::Db::open(path, sql::Db::Mode::read_write);
+                    if (!writable) return tl::unexpected(writable.error());
+                    auto builder = replay::Replayer::open(*db, id, name, projection);
+                    if (!builder) return tl::unexpected(builder.error());
+                    return builder->build_snapshots(*writable, replay::default_snapshot_every);
+                });
+        }
     }
     if (!inspection.replayer) return;
     replay::Replayer& replayer = *inspection.replayer;

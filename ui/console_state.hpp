@@ -3,6 +3,7 @@
 // read it and change it; the Console owns it. No ImGui types here.
 #pragma once
 
+#include "eventlog/background_task.hpp"
 #include "eventlog/case_reader.hpp"
 #include "eventlog/console_store.hpp"
 #include "query/result_set.hpp"
@@ -10,6 +11,7 @@
 #include "replay/replayer.hpp"
 #include "ui/timeline.hpp"
 
+#include <chrono>
 #include <deque>
 #include <map>
 #include <memory>
@@ -65,6 +67,18 @@ struct ConsoleState {
     Inspection inspection;
     std::map<std::int64_t, EventDetail> detail_cache; // by seq; small, cleared when large
 
+    // Work on threads (the app's mode; tests run everything in place): the query's rows, the
+    // stream counts, and snapshots of the inspected stream, each on its own connection.
+    bool background = false;
+    std::unique_ptr<BackgroundTask<query::ResultSet>> query_task;
+    std::optional<query::PreparedQuery> query_pending; // what query_task runs
+    std::chrono::steady_clock::time_point query_started;
+    std::unique_ptr<BackgroundTask<std::vector<StreamSummary>>> streams_task;
+    std::unique_ptr<BackgroundTask<std::int64_t>> snapshot_task;
+    std::int64_t snapshot_stream = -1;  // the stream snapshot_task builds (or tried)
+    bool cursor_on_last_result = false; // put cursor A on the last row when rows arrive
+    std::optional<std::int64_t> select_when_ready;
+
     // Panel requests.
     int right_tab = 0; // 0 state, 1 diff, 2 event, 3 integrity, 4 bookmarks
     bool show_help = false;
@@ -73,8 +87,15 @@ struct ConsoleState {
     std::deque<std::string> messages; // errors shown in a popup, oldest first
 };
 
-// Runs `state.query_text` (records it in the history); fills results or the error.
+// Runs `state.query_text` (records it in the history); fills results or the error. In
+// background mode the rows arrive later (poll_background), the last results staying until then.
 void run_query(ConsoleState& state);
+
+// Takes what background work has finished: results, stream counts, built snapshots.
+void poll_background(ConsoleState& state);
+
+// Whether background work is still running.
+bool busy(const ConsoleState& state);
 
 // The query for one stream by its exact name (quoted as the lexer reads it).
 std::string stream_query(const std::string& name);

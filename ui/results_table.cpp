@@ -239,8 +239,10 @@ void draw_results_table(ConsoleState& state) {
 
 void draw_streams_panel(ConsoleState& state) {
     static ImGuiTextFilter filter;
-    filter.Draw("##filter", -1);
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Filter streams (e.g. discrepancy, -invoice)");
+    ImGui::SetNextItemWidth(-1);
+    if (ImGui::InputTextWithHint("##filter", "filter streams (discrepancy, -invoice)",
+                                 filter.InputBuf, IM_ARRAYSIZE(filter.InputBuf)))
+        filter.Build();
     ImGuiTableFlags flags =
         ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg | ImGuiTableFlags_Resizable;
     if (!ImGui::BeginTable("streams", 4, flags)) return;

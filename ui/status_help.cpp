@@ -28,8 +28,20 @@ void draw_status_bar(ConsoleState& state) {
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Click: the integrity panel");
     if (ImGui::IsItemClicked()) state.right_tab = 3;
     ImGui::SameLine();
-    ImGui::TextDisabled("|  %zu results in %.0f ms%s", state.results.rows.size(), state.query_ms,
-                        state.results.cancelled ? " (stopped)" : "");
+    if (state.query_task)
+        ImGui::TextColored(ImVec4(0.45f, 0.7f, 0.95f, 1), "|  querying...");
+    else
+        ImGui::TextDisabled("|  %zu results in %.0f ms%s", state.results.rows.size(),
+                            state.query_ms, state.results.cancelled ? " (stopped)" : "");
+    if (state.streams_task) {
+        ImGui::SameLine();
+        ImGui::TextDisabled("  counting streams...");
+    }
+    if (state.snapshot_task) {
+        ImGui::SameLine();
+        ImGui::TextDisabled("  storing snapshots of %s...",
+                            printable(state.inspection.stream_name).c_str());
+    }
 }
 
 void draw_bookmarks(ConsoleState& state) {
