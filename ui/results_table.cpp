@@ -154,17 +154,23 @@ void draw_results_table(ConsoleState& state) {
     if (order.results != &results || order.size != results.rows.size())
         sort_rows(results, order, col_time, false);
 
-    ImGuiTableFlags flags = ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg |
-                            ImGuiTableFlags_BordersOuter | ImGuiTableFlags_BordersV |
-                            ImGuiTableFlags_Resizable | ImGuiTableFlags_Sortable |
-                            ImGuiTableFlags_SizingFixedFit;
+    ImGuiTableFlags flags = ImGuiTableFlags_ScrollY | ImGuiTableFlags_ScrollX |
+                            ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
+                            ImGuiTableFlags_BordersV | ImGuiTableFlags_Resizable |
+                            ImGuiTableFlags_Sortable;
     if (!ImGui::BeginTable("results", 6, flags)) return;
     ImGui::TableSetupScrollFreeze(0, 1);
-    ImGui::TableSetupColumn("time", ImGuiTableColumnFlags_DefaultSort);
-    ImGui::TableSetupColumn("stream");
-    ImGui::TableSetupColumn("type");
-    ImGui::TableSetupColumn("version");
-    ImGui::TableSetupColumn("actor");
+    // Widths from typical content, not from the first rows (which may not have arrived yet).
+    auto width = [](const char* sample) { return ImGui::CalcTextSize(sample).x; };
+    ImGui::TableSetupColumn("time",
+                            ImGuiTableColumnFlags_DefaultSort | ImGuiTableColumnFlags_WidthFixed,
+                            width("2026-04-15 11:30:00.500000 +02:00"));
+    ImGui::TableSetupColumn("stream", ImGuiTableColumnFlags_WidthFixed,
+                            width("discrepancy-4721__"));
+    ImGui::TableSetupColumn("type", ImGuiTableColumnFlags_WidthFixed,
+                            width("DiscrepancyResolved_"));
+    ImGui::TableSetupColumn("version", ImGuiTableColumnFlags_WidthFixed, width("version"));
+    ImGui::TableSetupColumn("actor", ImGuiTableColumnFlags_WidthFixed, width("billing-batch_"));
     ImGui::TableSetupColumn("summary",
                             ImGuiTableColumnFlags_WidthStretch | ImGuiTableColumnFlags_NoSort);
     ImGui::TableHeadersRow();
