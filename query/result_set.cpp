@@ -6,7 +6,7 @@
 namespace asof::query {
 
 std::int32_t ResultSet::Interned::add(std::string_view name) {
-    auto found = index.find(std::string(name));
+    auto found = index.find(name);
     if (found != index.end()) return found->second;
     auto id = static_cast<std::int32_t>(names.size());
     names.emplace_back(name);

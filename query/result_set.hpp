@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -50,9 +51,16 @@ public:
     std::vector<std::int64_t> unnamed_streams() const;
 
 private:
+    // Lookup by string_view without building a string per row.
+    struct NameHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view name) const {
+            return std::hash<std::string_view>{}(name);
+        }
+    };
     struct Interned {
         std::vector<std::string> names;
-        std::unordered_map<std::string, std::int32_t> index;
+        std::unordered_map<std::string, std::int32_t, NameHash, std::equal_to<>> index;
         std::int32_t add(std::string_view name);
     };
     Interned types_, actors_;
