@@ -122,7 +122,7 @@ TEST_CASE("the inspector replays the selected event's stream at the cursor", "[u
     CHECK(imgui.raw_frame([&] { console->frame(); }) > 0);
 }
 
-TEST_CASE("--select and --at place the selection and cursor A", "[ui][console]") {
+TEST_CASE("the options --select and --at place the selection and cursor A", "[ui][console]") {
     ConsoleCase c;
     ui::ConsoleOptions options{c.case_path,     "discrepancy #4721", "2026-04-17T10:00:00+02:00",
                                "Europe/Berlin", "wednesday 14:00",   std::nullopt};
