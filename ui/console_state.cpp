@@ -18,6 +18,7 @@ namespace {
 void finish_query(ConsoleState& state, query::PreparedQuery prepared, query::ResultSet results) {
     state.prepared = std::move(prepared);
     state.results = std::move(results);
+    ++state.results_generation;
     state.timeline.fit_requested = true;
     if (state.selected_seq && !state.results.find_seq(*state.selected_seq))
         state.selected_seq.reset();

@@ -53,6 +53,7 @@ struct ConsoleState {
     std::optional<query::QueryError> query_error;
     std::string run_error;
     query::ResultSet results;
+    std::uint64_t results_generation = 0; // counts the result sets shown
     double query_ms = 0;
 
     // Selection and cursors (µs UTC).

@@ -47,6 +47,7 @@ enum Column { col_time, col_stream, col_type, col_version, col_actor, col_summar
 struct RowOrder {
     const query::ResultSet* results = nullptr;
     std::size_t size = 0;
+    std::uint64_t generation = 0; // of the results sorted
     int column = col_time;
     bool descending = false;
     std::vector<std::uint32_t> order; // empty: identity
@@ -151,8 +152,12 @@ std::optional<std::size_t> keyboard_move(std::size_t current, std::size_t count,
 void draw_results_table(ConsoleState& state) {
     const query::ResultSet& results = state.results;
     RowOrder& order = row_order();
-    if (order.results != &results || order.size != results.rows.size())
-        sort_rows(results, order, col_time, false);
+    // New results keep the column and direction the user chose.
+    if (order.results != &results || order.size != results.rows.size() ||
+        order.generation != state.results_generation) {
+        sort_rows(results, order, order.column, order.descending);
+        order.generation = state.results_generation;
+    }
 
     ImGuiTableFlags flags = ImGuiTableFlags_ScrollY | ImGuiTableFlags_ScrollX |
                             ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
