@@ -236,7 +236,11 @@ int run(const Options& options) {
     session.first = options.console;
     if (!options.console.case_path.empty()) session.open(options.console.case_path);
     if ((offscreen || options.bench_frames > 0) && !session.console && !session.job) {
-        std::cerr << "asof-gui: " << session.messages.front() << '\n';
+        std::cerr << "asof-gui: "
+                  << (session.messages.empty()
+                          ? std::string("--screenshot and --bench-frames need a CASE")
+                          : session.messages.front())
+                  << '\n';
         code = 3;
     }
     std::vector<double> frame_times;
