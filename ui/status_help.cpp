@@ -1,4 +1,5 @@
 // The status bar and the query-syntax help (see panels.hpp).
+#include "eventlog/case_cache.hpp"
 #include "eventlog/json_text.hpp"
 #include "ui/panels.hpp"
 
@@ -11,8 +12,14 @@ namespace asof::ui {
 
 void draw_status_bar(ConsoleState& state) {
     const CaseInfo& info = state.info;
-    ImGui::Text("%s",
-                printable(std::filesystem::path(state.case_path).filename().string()).c_str());
+    // A log opened directly lives in the cache under a hash: name the log instead.
+    std::filesystem::path path(state.case_path);
+    std::string shown = path.filename().string();
+    if (path.parent_path() == std::filesystem::path(cache_directory()) &&
+        !state.info.sources.empty())
+        shown = state.info.sources.front().name + " (cached case)";
+    ImGui::Text("%s", printable(shown).c_str());
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", printable(state.case_path).c_str());
     ImGui::SameLine();
     ImGui::TextDisabled("|  %lld events  %lld streams  |  zone %s  |",
                         static_cast<long long>(info.events), static_cast<long long>(info.streams),

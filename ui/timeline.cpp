@@ -420,8 +420,12 @@ void draw_footer(ImDrawList* draw, const View& view, const Layout& layout, const
     const std::string to = format_in_zone(Timestamp{Micros{view.to}}, zone);
     const ImU32 dim = style_colour(ImGuiCol_TextDisabled);
     draw->AddText(ImVec2(layout.left + 4.0f, y), dim, from.c_str());
-    const float to_x = layout.left + layout.width - 4.0f - ImGui::CalcTextSize(to.c_str()).x;
-    draw->AddText(ImVec2(to_x, y), dim, to.c_str());
+    const float from_end = layout.left + 4.0f + ImGui::CalcTextSize(from.c_str()).x;
+    float to_x = layout.left + layout.width - 4.0f - ImGui::CalcTextSize(to.c_str()).x;
+    if (to_x >= from_end + 8.0f)
+        draw->AddText(ImVec2(to_x, y), dim, to.c_str());
+    else
+        to_x = layout.left + layout.width; // too narrow for both times: the start only
     if (results == nullptr) return;
     float x = layout.left + 4.0f + ImGui::CalcTextSize(from.c_str()).x + 16.0f;
     const float limit = to_x - 16.0f;
