@@ -24,8 +24,8 @@ ordered_json change_json(const replay::Change& change) {
     ordered_json out;
     out["path"] = change.pointer;
     out["kind"] = change.kind();
-    if (change.before) out["old"] = ordered_json::parse(compact_json(*change.before));
-    if (change.after) out["new"] = ordered_json::parse(compact_json(*change.after));
+    if (change.before) out["old"] = ordered_json(*change.before);
+    if (change.after) out["new"] = ordered_json(*change.after);
     return out;
 }
 

@@ -28,7 +28,7 @@ void print_state(const std::string& target_text, const replay::ReplayState& stat
         doc["version"] = state.version ? ordered_json(*state.version) : ordered_json();
         doc["applied"] = state.applied;
         doc["projection"] = {{"name", projection.name()}, {"sha256", projection.hash()}};
-        doc["state"] = ordered_json::parse(compact_json(state.state));
+        doc["state"] = ordered_json(state.state); // converted, not dumped and parsed again
         if (args.blame) {
             ordered_json blame = ordered_json::object();
             for (const auto& [pointer, seq] : state.blame)

@@ -3,13 +3,15 @@
 // run, doing what `asof query` does minus the output: check the names and list every event
 // into a cheap sink (or compute the groups of "count by"). The count of matches, which only
 // the JSON format (and a listing cut by a limit) needs, is timed apart and not in the total.
-// Prints, per query, the median, p90 and minimum in microseconds and the number of events. A query with quoted text first
-// brings the full-text index up to date and reports that one-time cost separately.
-// Used by bench/query-bench; method and results in bench/RESULTS.md.
+// Prints, per query, the median, p90 and minimum in microseconds and the number of events. A query
+// with quoted text first brings the full-text index up to date and reports that one-time cost
+// separately. Used by bench/query-bench; method and results in bench/RESULTS.md.
 #include "eventlog/case_reader.hpp"
 #include "eventlog/json_text.hpp"
 #include "eventlog/text_index.hpp"
 #include "query/executor.hpp"
+
+#include "bench/bench_support.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -26,7 +28,7 @@ namespace {
 using namespace asof;
 using Clock = std::chrono::steady_clock;
 
-constexpr int exit_usage = 2, exit_bad_input = 3, exit_internal = 70;
+using namespace asof::bench;
 
 constexpr const char* usage_text =
     "usage: asof-query-bench CASE [--now TIME] [--tz ZONE] [--runs N] [--limit N] [--json]\n"
@@ -50,13 +52,6 @@ struct Options {
     bool json = false;
     std::vector<std::string> queries;
 };
-
-std::optional<std::int64_t> positive(std::string_view text) {
-    std::int64_t value = 0;
-    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (error != std::errc() || end != text.data() + text.size() || value < 1) return std::nullopt;
-    return value;
-}
 
 // Reads the command line; on a usage error prints why and returns nothing.
 std::optional<Options> parse_args(int argc, char** argv) {
@@ -367,15 +362,5 @@ int run(const Options& options) {
 } // namespace
 
 int main(int argc, char** argv) {
-    auto options = parse_args(argc, argv);
-    if (!options) {
-        std::cerr << usage_text;
-        return exit_usage;
-    }
-    try {
-        return run(*options);
-    } catch (const std::exception& error) {
-        std::cerr << "asof-query-bench: internal error: " << error.what() << '\n';
-        return exit_internal;
-    }
+    return asof::bench::bench_main(argc, argv, "asof-query-bench", usage_text, parse_args, run);
 }

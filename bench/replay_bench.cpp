@@ -16,6 +16,8 @@
 #include "replay/replayer.hpp"
 #include "replay/snapshots.hpp"
 
+#include "bench/bench_support.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <chrono>
@@ -33,7 +35,7 @@ using namespace asof;
 using Clock = std::chrono::steady_clock;
 using nlohmann::json;
 
-constexpr int exit_usage = 2, exit_bad_input = 3, exit_internal = 70;
+using namespace asof::bench;
 constexpr std::int64_t one_day_us = 86'400'000'000;
 
 constexpr const char* usage_text =
@@ -69,13 +71,6 @@ struct Options {
     std::optional<std::string> projection;
     bool json = false;
 };
-
-std::optional<std::int64_t> positive(std::string_view text) {
-    std::int64_t value = 0;
-    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (error != std::errc() || end != text.data() + text.size() || value < 1) return std::nullopt;
-    return value;
-}
 
 // "16,32,64": the spacings of a sweep; nothing when one is not a positive integer.
 std::optional<std::vector<std::int64_t>> spacing_list(std::string_view text) {
@@ -951,15 +946,5 @@ int run(const Options& options) {
 } // namespace
 
 int main(int argc, char** argv) {
-    auto options = parse_args(argc, argv);
-    if (!options) {
-        std::cerr << usage_text;
-        return exit_usage;
-    }
-    try {
-        return run(*options);
-    } catch (const std::exception& error) {
-        std::cerr << "asof-replay-bench: internal error: " << error.what() << '\n';
-        return exit_internal;
-    }
+    return asof::bench::bench_main(argc, argv, "asof-replay-bench", usage_text, parse_args, run);
 }

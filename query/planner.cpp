@@ -218,29 +218,33 @@ std::string fts_phrase(std::string_view text) {
     return phrase + '"';
 }
 
-SqlStatement plan_events(const Query& query, const PlanOptions& options) {
+namespace {
+
+// SELECT `columns` of the matching events in listing order (time, then seq; reversed for
+// "newest first"), at most the limit.
+SqlStatement listing(const Query& query, const PlanOptions& options, const Source& source,
+                     const std::string& columns) {
     Params params;
-    Source source = source_of(query, true, true);
-    std::string sql = "SELECT e.seq, e.event_id, s.name, e.type, e.version, e.ts, e.actor, "
-                      "p.data, p.meta" +
-                      from_where(query, options, source, params);
+    std::string sql = "SELECT " + columns + from_where(query, options, source, params);
     const char* direction = query.newest_first ? " DESC" : "";
     sql += std::string(" ORDER BY ") + source.ts + direction + ", " + source.seq + direction;
     if (options.limit) sql += " LIMIT " + params.add(*options.limit);
     return {sql, params.take()};
 }
 
+} // namespace
+
+SqlStatement plan_events(const Query& query, const PlanOptions& options) {
+    return listing(query, options, source_of(query, true, true),
+                   "e.seq, e.event_id, s.name, e.type, e.version, e.ts, e.actor, p.data, p.meta");
+}
+
 SqlStatement plan_event_keys(const Query& query, const PlanOptions& options) {
-    Params params;
     Source source = source_of(query, filter_needs_payload(query, options.text_index), false);
-    bool targets = !query.targets.empty();
-    std::string sql = std::string("SELECT ") + source.seq + ", " + source.ts + ", " +
-                      (targets ? "es.stream_id" : "e.stream_id") + ", e.type, e.version, e.actor" +
-                      from_where(query, options, source, params);
-    const char* direction = query.newest_first ? " DESC" : "";
-    sql += std::string(" ORDER BY ") + source.ts + direction + ", " + source.seq + direction;
-    if (options.limit) sql += " LIMIT " + params.add(*options.limit);
-    return {sql, params.take()};
+    std::string stream = query.targets.empty() ? "e.stream_id" : "es.stream_id";
+    return listing(query, options, source,
+                   std::string(source.seq) + ", " + source.ts + ", " + stream +
+                       ", e.type, e.version, e.actor");
 }
 
 SqlStatement plan_count(const Query& query, const PlanOptions& options) {

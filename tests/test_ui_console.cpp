@@ -39,10 +39,9 @@ struct ConsoleCase {
     }
 };
 
-std::int64_t seq_of(const ui::ConsoleState& state, const std::string& id) {
-    auto& mutable_state = const_cast<ui::ConsoleState&>(state);
+std::int64_t seq_of(ui::ConsoleState& state, const std::string& id) {
     for (const auto& row : state.results.rows)
-        if (const auto* detail = ui::event_detail(mutable_state, row.seq))
+        if (const auto* detail = ui::event_detail(state, row.seq))
             if (detail->event.event_id == id) return row.seq;
     FAIL("no event " << id);
     return 0;

@@ -10,9 +10,6 @@ namespace {
 Timestamp wall_clock() {
     return std::chrono::time_point_cast<Micros>(std::chrono::system_clock::now());
 }
-} // namespace
-
-namespace {
 
 // Shows the rows of a query that ran.
 void finish_query(ConsoleState& state, query::PreparedQuery prepared, query::ResultSet results) {

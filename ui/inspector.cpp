@@ -26,7 +26,8 @@ bool changed_by_selection(const Inspection& inspection, const std::string& point
                        });
 }
 
-void blame_tooltip(const ConsoleState& state, const std::string& pointer) {
+// The leaf's whole value (the tree line may be cut at the panel's edge) and who set it.
+void blame_tooltip(const ConsoleState& state, const std::string& pointer, const json& value) {
     const auto& replayed = *state.inspection.state;
     auto blamed = replayed.blame.find(pointer);
     if (blamed == replayed.blame.end()) return;
@@ -35,6 +36,9 @@ void blame_tooltip(const ConsoleState& state, const std::string& pointer) {
     const replay::EventRef& ref = event->second;
     ImGui::BeginTooltip();
     ImGui::Text("%s", printable(pointer).c_str());
+    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 35.0f);
+    ImGui::TextUnformatted(compact(value).c_str());
+    ImGui::PopTextWrapPos();
     ImGui::Separator();
     ImGui::Text("set by seq %lld %s", static_cast<long long>(ref.seq),
                 printable(ref.id.value_or("")).c_str());
@@ -73,7 +77,7 @@ void draw_value(ConsoleState& state, const std::string& label, const json& value
                           ImGuiTreeNodeFlags_SpanFullWidth,
                       "%s: %s", printable(label).c_str(), compact(value).c_str());
     if (changed) ImGui::PopStyleColor();
-    if (ImGui::IsItemHovered()) blame_tooltip(state, pointer);
+    if (ImGui::IsItemHovered()) blame_tooltip(state, pointer, value);
 }
 
 } // namespace

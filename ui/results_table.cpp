@@ -50,7 +50,8 @@ struct RowOrder {
     std::uint64_t generation = 0; // of the results sorted
     int column = col_time;
     bool descending = false;
-    std::vector<std::uint32_t> order; // empty: identity
+    std::vector<std::uint32_t> order;    // empty: identity
+    std::vector<std::uint32_t> position; // the inverse of `order`: a row's display index
 };
 
 RowOrder& row_order() {
@@ -64,6 +65,7 @@ void sort_rows(const query::ResultSet& results, RowOrder& order, int column, boo
     order.column = column;
     order.descending = descending;
     order.order.clear();
+    order.position.clear();
     if (column == col_time && !descending) return;
     order.order.resize(results.rows.size());
     std::iota(order.order.begin(), order.order.end(), 0u);
@@ -93,6 +95,9 @@ void sort_rows(const query::ResultSet& results, RowOrder& order, int column, boo
     };
     std::stable_sort(order.order.begin(), order.order.end(), less);
     if (descending) std::reverse(order.order.begin(), order.order.end());
+    order.position.assign(order.order.size(), 0);
+    for (std::size_t i = 0; i < order.order.size(); ++i)
+        order.position[order.order[i]] = static_cast<std::uint32_t>(i);
 }
 
 std::size_t row_at(const RowOrder& order, std::size_t display) {
@@ -100,9 +105,7 @@ std::size_t row_at(const RowOrder& order, std::size_t display) {
 }
 
 std::size_t display_of(const RowOrder& order, std::size_t row) {
-    if (order.order.empty()) return row;
-    auto found = std::find(order.order.begin(), order.order.end(), static_cast<std::uint32_t>(row));
-    return static_cast<std::size_t>(found - order.order.begin());
+    return order.order.empty() ? row : order.position[row];
 }
 
 // The selected event as one JSON document, for the clipboard.
@@ -174,7 +177,7 @@ void draw_results_table(ConsoleState& state) {
                             width("discrepancy-4721__"));
     ImGui::TableSetupColumn("type", ImGuiTableColumnFlags_WidthFixed,
                             width("DiscrepancyResolved_"));
-    ImGui::TableSetupColumn("version", ImGuiTableColumnFlags_WidthFixed, width("version"));
+    ImGui::TableSetupColumn("version", ImGuiTableColumnFlags_WidthFixed, width("version__"));
     ImGui::TableSetupColumn("actor", ImGuiTableColumnFlags_WidthFixed, width("billing-batch_"));
     ImGui::TableSetupColumn("summary",
                             ImGuiTableColumnFlags_WidthStretch | ImGuiTableColumnFlags_NoSort);
