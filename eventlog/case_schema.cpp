@@ -94,6 +94,41 @@ CREATE TABLE findings (
 CREATE INDEX findings_seq ON findings (seq);
 )sql";
 
+// Schema version 2: what formats other than JSON Lines bring. Object-centric logs (OCEL 2.0)
+// declare objects (streams that may have no event), give them attribute values that change over
+// time (state that is not an event), and relate objects to each other; XES traces carry
+// attributes (a stream's initial state). Rejects from non-line formats are located by a place
+// (row, element path); imports count zoned as well as naive times so a mix can be reported, and
+// chain the attributes and relations they stored (verify recomputes that chain too).
+constexpr const char* schema_v2 = R"sql(
+ALTER TABLE rejects ADD COLUMN place TEXT NOT NULL DEFAULT '';
+ALTER TABLE imports ADD COLUMN zoned_times INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE imports ADD COLUMN attributes INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE imports ADD COLUMN relations INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE imports ADD COLUMN side_chain_head BLOB;
+
+-- Values of a stream's state that are not events, folded by replay in (ts, id) order; a NULL
+-- ts is the initial value. `value` is JSON; null removes the member.
+CREATE TABLE stream_attributes (
+    id        INTEGER PRIMARY KEY,   -- source order: the tie-breaker
+    stream_id INTEGER NOT NULL REFERENCES streams (id),
+    ts        INTEGER,
+    name      TEXT NOT NULL,
+    value     TEXT NOT NULL,
+    import_id INTEGER NOT NULL REFERENCES imports (id)
+) STRICT;
+CREATE INDEX stream_attributes_stream_ts ON stream_attributes (stream_id, ts);
+
+CREATE TABLE stream_relations (
+    from_stream INTEGER NOT NULL REFERENCES streams (id),
+    to_stream   INTEGER NOT NULL REFERENCES streams (id),
+    qualifier   TEXT,
+    import_id   INTEGER NOT NULL REFERENCES imports (id)
+) STRICT;
+CREATE INDEX stream_relations_from ON stream_relations (from_stream);
+CREATE INDEX stream_relations_to ON stream_relations (to_stream);
+)sql";
+
 constexpr std::array<const char*, 4> event_index_names = {"events_ts", "events_type_ts",
                                                           "events_actor_ts", "events_event_id"};
 
@@ -129,6 +164,8 @@ Result<void> migrate_case(sql::Db& db) {
         if (auto ok = db.exec(schema_v1); !ok) return ok;
         if (auto ok = db.exec(event_indexes); !ok) return ok;
     }
+    if (*version < 2)
+        if (auto ok = db.exec(schema_v2); !ok) return ok;
     // Later migrations go here as `if (*version < N) { ... }`, each bringing N-1 to N.
     std::string pragmas = "PRAGMA application_id = " + std::to_string(case_application_id) +
                           "; PRAGMA user_version = " + std::to_string(case_schema_version) + ";";
