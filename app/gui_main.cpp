@@ -32,6 +32,7 @@ constexpr const char* dejavu_sans = "/usr/share/fonts/truetype/dejavu/DejaVuSans
 
 bool input_seen = true; // set by the GLFW callbacks; the loop draws a few frames after input
 std::vector<std::string> dropped; // files dropped on the window, handled by the loop
+float new_content_scale = 0;      // set when the window moves to a monitor of another scale
 
 void note_input(GLFWwindow*) {
     input_seen = true;
@@ -46,11 +47,29 @@ void install_input_watch(GLFWwindow* window) {
     glfwSetCharCallback(window, [](GLFWwindow* w, unsigned int) { note_input(w); });
     glfwSetWindowSizeCallback(window, [](GLFWwindow* w, int, int) { note_input(w); });
     glfwSetWindowRefreshCallback(window, [](GLFWwindow* w) { note_input(w); });
+    glfwSetWindowContentScaleCallback(window, [](GLFWwindow* w, float x, float) {
+        new_content_scale = x;
+        note_input(w);
+    });
     glfwSetDropCallback(window, [](GLFWwindow* w, int count, const char** paths) {
         for (int i = 0; i < count; ++i)
             dropped.emplace_back(paths[i]);
         note_input(w);
     });
+}
+
+float clamp_scale(float scale) {
+    return std::clamp(scale, 1.0f, 4.0f);
+}
+
+void load_fonts(float scale);
+
+// Sets the style (theme colours, sizes) and fonts for a content scale, from scratch.
+void apply_scale(float scale, bool dark) {
+    ImGui::GetStyle() = ImGuiStyle();
+    ui::Console::apply_theme(dark);
+    ImGui::GetStyle().ScaleAllSizes(scale);
+    load_fonts(scale);
 }
 
 // DejaVu Sans with the ranges an audit log needs (Latin, Greek, Cyrillic, punctuation,
@@ -224,10 +243,8 @@ int run(const Options& options) {
     io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
     float scale = 1.0f;
     glfwGetWindowContentScale(window, &scale, nullptr);
-    scale = std::clamp(scale, 1.0f, 4.0f);
-    ui::Console::apply_theme(session.settings.dark);
-    ImGui::GetStyle().ScaleAllSizes(scale);
-    load_fonts(scale);
+    scale = clamp_scale(scale);
+    apply_scale(scale, session.settings.dark);
     install_input_watch(window);
     ImGui_ImplGlfw_InitForOpenGL(window, true);
     ImGui_ImplOpenGL3_Init("#version 130");
@@ -256,6 +273,18 @@ int run(const Options& options) {
         for (const auto& path : dropped)
             session.open(path);
         dropped.clear();
+
+        // Moved to a monitor with another content scale (HiDPI): rebuild style and fonts.
+        if (new_content_scale > 0 && clamp_scale(new_content_scale) != scale) {
+            scale = clamp_scale(new_content_scale);
+            apply_scale(scale,
+                        session.console ? session.console->state().dark : session.settings.dark);
+            if (io.Fonts->TexID) { // else the backend builds the texture in its first frame
+                ImGui_ImplOpenGL3_DestroyFontsTexture();
+                ImGui_ImplOpenGL3_CreateFontsTexture();
+            }
+        }
+        new_content_scale = 0;
 
         auto started = std::chrono::steady_clock::now();
         if (session.console && options.bench_frames > 0 && session.frames_open >= 3)
