@@ -25,15 +25,19 @@ using namespace asof;
 using namespace asof::bench;
 using Clock = std::chrono::steady_clock;
 
-constexpr const char* usage_text = "usage: asof-source-bench FILE [--format xes|jsonl]\n"
+constexpr const char* usage_text = "usage: asof-source-bench FILE [--format xes|jsonl] [--show N]\n"
                                    "\n"
                                    "  FILE      an XES log (.xes, .xes.gz) or a JSON Lines log\n"
                                    "  --format  default: jsonl when FILE ends in .jsonl or "
-                                   ".jsonl.gz, else xes\n";
+                                   ".jsonl.gz, else xes\n"
+                                   "  --show N  XES: also print the first N events, streams, "
+                                   "attributes and rejects\n"
+                                   "            (to check the mapping by hand)\n";
 
 struct Options {
     std::string path;
     std::string format;
+    std::int64_t show = 0;
 };
 
 std::optional<Options> parse(int argc, char** argv) {
@@ -42,6 +46,10 @@ std::optional<Options> parse(int argc, char** argv) {
         std::string_view arg = argv[i];
         if (arg == "--format" && i + 1 < argc) {
             options.format = argv[++i];
+        } else if (arg == "--show" && i + 1 < argc) {
+            auto n = positive(argv[++i]);
+            if (!n) return std::nullopt;
+            options.show = *n;
         } else if (!arg.starts_with("-") && options.path.empty()) {
             options.path = arg;
         } else {
@@ -61,7 +69,32 @@ struct Counts {
     std::int64_t events = 0, rejects = 0, streams = 0, attributes = 0;
 };
 
-Result<Counts> drain_xes(const std::string& path) {
+// Prints the first `limit` items of each kind (a hand check of the mapping).
+void show(const RowBatch& batch, const Counts& before, std::int64_t limit) {
+    for (std::size_t i = 0; i < batch.streams.size() && before.streams + std::int64_t(i) < limit;
+         ++i)
+        std::printf("stream %s kind=%s key=%s\n", batch.streams[i].name.c_str(),
+                    batch.streams[i].kind.value_or("-").c_str(),
+                    batch.streams[i].key.value_or("-").c_str());
+    for (std::size_t i = 0;
+         i < batch.attributes.size() && before.attributes + std::int64_t(i) < limit; ++i)
+        std::printf("attribute %s %s=%s\n", batch.attributes[i].stream.c_str(),
+                    batch.attributes[i].name.c_str(), batch.attributes[i].value.c_str());
+    for (std::size_t i = 0; i < batch.events.size() && before.events + std::int64_t(i) < limit;
+         ++i) {
+        const EventRow& e = batch.events[i];
+        std::printf("event line %lld %s %s type=%s actor=%s%s data=%s\n",
+                    static_cast<long long>(e.line), e.stream.c_str(), format_utc(e.ts).c_str(),
+                    e.type.value_or("-").c_str(), e.actor.value_or("-").c_str(),
+                    e.naive_time ? " (naive)" : "", e.data.value_or("-").c_str());
+    }
+    for (std::size_t i = 0; i < batch.rejects.size() && before.rejects + std::int64_t(i) < limit;
+         ++i)
+        std::printf("reject line %lld %s: %s\n", static_cast<long long>(batch.rejects[i].line),
+                    batch.rejects[i].place.c_str(), batch.rejects[i].reason.c_str());
+}
+
+Result<Counts> drain_xes(const std::string& path, std::int64_t limit) {
     auto source = open_xes_source(path, RowSourceOptions{});
     if (!source) return tl::unexpected(source.error());
     Counts counts;
@@ -71,6 +104,7 @@ Result<Counts> drain_xes(const std::string& path) {
         auto got = (*source)->next(batch);
         if (!got) return tl::unexpected(got.error());
         more = *got;
+        if (limit) show(batch, counts, limit);
         counts.events += static_cast<std::int64_t>(batch.events.size());
         counts.rejects += static_cast<std::int64_t>(batch.rejects.size());
         counts.streams += static_cast<std::int64_t>(batch.streams.size());
@@ -127,7 +161,8 @@ Result<Counts> drain_jsonl(const std::string& path) {
 int run(const Options& options) {
     auto begin = Clock::now();
     std::clock_t cpu_begin = std::clock();
-    auto counts = options.format == "xes" ? drain_xes(options.path) : drain_jsonl(options.path);
+    auto counts =
+        options.format == "xes" ? drain_xes(options.path, options.show) : drain_jsonl(options.path);
     double seconds = std::chrono::duration<double>(Clock::now() - begin).count();
     double cpu = static_cast<double>(std::clock() - cpu_begin) / CLOCKS_PER_SEC;
     if (!counts) {
