@@ -198,8 +198,9 @@ private:
         if (bytes.empty()) return {};
         sniffed_ = true;
         if (bytes.front() == '<') return {};
-        std::string what =
-            bytes.front() == '{' || bytes.front() == '[' ? "JSON" : "text that is not XML";
+        std::string what = bytes.starts_with("SQLite format 3")           ? "a SQLite database"
+                           : bytes.front() == '{' || bytes.front() == '[' ? "JSON"
+                                                                          : "not XML";
         return fail("not XES: the file is " + what + " (it starts with \"" +
                         printable_excerpt(bytes, 24) + "\")",
                     path_);

@@ -228,6 +228,9 @@ TEST_CASE("xes: a file that is not XES says what it is", "[xes][import]") {
     TempDir dir;
     write_file(dir.file("json.xes"), "  {\"id\": 1}\n");
     CHECK(drain_error(dir.file("json.xes")).find("not XES: the file is JSON") != std::string::npos);
+    write_file(dir.file("db.xes"), std::string("SQLite format 3\0\x10\0", 19));
+    CHECK(drain_error(dir.file("db.xes")).find("not XES: the file is a SQLite database") !=
+          std::string::npos);
     write_file(dir.file("empty.xes"), "");
     CHECK(drain_error(dir.file("empty.xes")).find("not XES: the file is empty") !=
           std::string::npos);
