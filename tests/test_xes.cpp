@@ -209,6 +209,18 @@ TEST_CASE("xes: a bad trace attribute is a reject with its element path", "[xes]
     CHECK(d.all.attributes.empty());
 }
 
+TEST_CASE("xes: a byte-order mark and a DOCTYPE without entities are fine", "[xes][import]") {
+    TempDir dir;
+    write_file(dir.file("bom.xes"),
+               "\xEF\xBB\xBF<?xml version=\"1.0\"?>\n<!DOCTYPE log>\n<log><trace><string "
+               "key=\"concept:name\" value=\"x\"/><event><date key=\"time:timestamp\" "
+               "value=\"2024-01-01T00:00:00+05:30\"/></event></trace></log>\n");
+    auto d = drain_ok(dir.file("bom.xes"));
+    REQUIRE(d.all.events.size() == 1);
+    CHECK(d.all.events[0].ts == utc(2023, 12, 31, 18, 30));
+    CHECK(d.all.events[0].line == 3);
+}
+
 TEST_CASE("xes: malformed XML fails with its line and column", "[xes][import]") {
     std::string error = drain_error(xes_dir + "malformed.xes");
     CHECK(error.find("malformed.xes:8:") != std::string::npos);
