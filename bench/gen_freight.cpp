@@ -1,4 +1,6 @@
-// asof-gen: deterministic generator of realistic freight-audit event logs in JSON Lines.
+// asof-gen: deterministic generator of realistic freight-audit event logs in JSON Lines (or, with
+// --xes, the same events as an XES log: one trace per stream).
+#include <unistd.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -12,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace {
@@ -308,6 +311,13 @@ public:
         return file_ != nullptr;
     }
 
+    // Writes to an already open file (the --xes intermediate), which stays open.
+    void open_file(FILE* file) {
+        buf_.reserve(kCapacity);
+        file_ = file;
+        borrowed_ = true;
+    }
+
     void write(const std::string& line) {
         if (buf_.size() + line.size() > kCapacity) flush();
         buf_ += line;
@@ -318,7 +328,9 @@ public:
         flush();
         bool ok = !failed_;
         if (gz_) ok = gzclose(gz_) == Z_OK && ok;
-        if (file_) ok = (file_ == stdout ? std::fflush(file_) : std::fclose(file_)) == 0 && ok;
+        if (file_)
+            ok =
+                (file_ == stdout || borrowed_ ? std::fflush(file_) : std::fclose(file_)) == 0 && ok;
         gz_ = nullptr;
         file_ = nullptr;
         return ok;
@@ -346,6 +358,7 @@ private:
     gzFile gz_ = nullptr;
     u64 bytes_ = 0;
     bool failed_ = false;
+    bool borrowed_ = false;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -765,6 +778,7 @@ struct Options {
     bool anomalies = false;
     bool sample = false;
     bool gz = false;
+    bool xes = false;
     std::string out;
 };
 
@@ -1602,6 +1616,330 @@ std::vector<StoryEvent> build_story(u64 seed) {
     return events;
 }
 
+// ---------------------------------------------------------------------------------------------
+// XES output (--xes): the generated JSON Lines, regrouped by stream (a trace's events are
+// contiguous in XES). Each stream is a trace named by the stream; each line an event: type ->
+// concept:name, ts -> time:timestamp, actor -> org:resource, id -> identity:id, version -> an
+// int, the members of data as event attributes, meta as a container. JSON strings, integers,
+// other numbers, booleans, objects and arrays become <string>, <int>, <float>, <boolean>,
+// <container> and <list>; nulls are left out.
+
+void put_xml_escaped(std::string& out, string_view text) {
+    for (char c : text) {
+        switch (c) {
+        case '&':
+            out += "&amp;";
+            break;
+        case '<':
+            out += "&lt;";
+            break;
+        case '>':
+            out += "&gt;";
+            break;
+        case '"':
+            out += "&quot;";
+            break;
+        case '\n':
+            out += "&#10;";
+            break;
+        case '\t':
+            out += "&#9;";
+            break;
+        case '\r':
+            out += "&#13;";
+            break;
+        default:
+            out += c;
+        }
+    }
+}
+
+void put_utf8(std::string& out, u32 cp) {
+    if (cp < 0x80) {
+        out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+        out += static_cast<char>(0xC0 | (cp >> 6));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        out += static_cast<char>(0xE0 | (cp >> 12));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+        out += static_cast<char>(0xF0 | (cp >> 18));
+        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+}
+
+// A reader of the generator's own JSON (valid, no surprises); `ok` turns false on anything else.
+struct JsonToXes {
+    string_view in;
+    std::size_t at = 0;
+    bool ok = true;
+    std::string text; // scratch: the last string read, unescaped
+
+    void ws() {
+        while (at < in.size() && (in[at] == ' ' || in[at] == '\t'))
+            ++at;
+    }
+    bool eat(char c) {
+        ws();
+        if (at < in.size() && in[at] == c) {
+            ++at;
+            return true;
+        }
+        return false;
+    }
+    u32 hex4() {
+        u32 v = 0;
+        for (int i = 0; i < 4 && at < in.size(); ++i) {
+            const char c = in[at++];
+            v = v * 16 + static_cast<u32>(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+        }
+        return v;
+    }
+    // Reads a JSON string into `text`.
+    void string() {
+        text.clear();
+        if (!eat('"')) {
+            ok = false;
+            return;
+        }
+        while (at < in.size() && in[at] != '"') {
+            char c = in[at++];
+            if (c != '\\') {
+                text += c;
+                continue;
+            }
+            if (at >= in.size()) break;
+            c = in[at++];
+            switch (c) {
+            case 'n':
+                text += '\n';
+                break;
+            case 't':
+                text += '\t';
+                break;
+            case 'r':
+                text += '\r';
+                break;
+            case 'b':
+                text += '\b';
+                break;
+            case 'f':
+                text += '\f';
+                break;
+            case 'u': {
+                u32 cp = hex4();
+                if (cp >= 0xD800 && cp < 0xDC00 && at + 1 < in.size() && in[at] == '\\') {
+                    at += 2;
+                    cp = 0x10000 + ((cp - 0xD800) << 10) + (hex4() - 0xDC00);
+                }
+                put_utf8(text, cp);
+                break;
+            }
+            default:
+                text += c;
+            }
+        }
+        ok = ok && eat('"');
+    }
+    // Writes the value at `at` as an XES attribute named `key` (already escaped) into `out`.
+    void value(std::string& out, const std::string& key, int indent) {
+        ws();
+        if (at >= in.size()) {
+            ok = false;
+            return;
+        }
+        const std::string pad(static_cast<std::size_t>(indent), '\t');
+        const char c = in[at];
+        if (c == '"') {
+            string();
+            out += pad + "<string key=\"" + key + "\" value=\"";
+            put_xml_escaped(out, text);
+            out += "\"/>\n";
+        } else if (c == '{' || c == '[') {
+            const bool object = c == '{';
+            ++at;
+            out += pad + (object ? "<container key=\"" : "<list key=\"") + key + "\">\n";
+            std::string child_key;
+            if (!eat(object ? '}' : ']')) {
+                do {
+                    if (object) {
+                        string();
+                        child_key.clear();
+                        put_xml_escaped(child_key, text);
+                        if (!eat(':')) ok = false;
+                    }
+                    value(out, object ? child_key : key, indent + 1);
+                } while (ok && eat(','));
+                ok = ok && eat(object ? '}' : ']');
+            }
+            out += pad + (object ? "</container>\n" : "</list>\n");
+        } else if (in.substr(at, 4) == "true" || in.substr(at, 5) == "false") {
+            const bool t = c == 't';
+            at += t ? 4 : 5;
+            out +=
+                pad + "<boolean key=\"" + key + "\" value=\"" + (t ? "true" : "false") + "\"/>\n";
+        } else if (in.substr(at, 4) == "null") {
+            at += 4;
+        } else {
+            const std::size_t begin = at;
+            bool real = false;
+            while (at < in.size() && std::strchr("0123456789+-.eE", in[at])) {
+                real = real || in[at] == '.' || in[at] == 'e' || in[at] == 'E';
+                ++at;
+            }
+            if (at == begin) {
+                ok = false;
+                return;
+            }
+            out += pad + (real ? "<float key=\"" : "<int key=\"") + key + "\" value=\"";
+            out += in.substr(begin, at - begin);
+            out += "\"/>\n";
+        }
+    }
+};
+
+// One JSON Lines event as an XES <event> element.
+bool event_to_xes(string_view line, std::string& out) {
+    JsonToXes j;
+    j.in = line;
+    out += "\t\t<event>\n";
+    if (!j.eat('{')) return false;
+    std::string key;
+    if (!j.eat('}')) {
+        do {
+            j.string();
+            key = j.text;
+            if (!j.eat(':')) return false;
+            if (key == "stream") {
+                j.string();
+            } else if (key == "data") {
+                // The payload's members become the event's own attributes.
+                if (!j.eat('{')) return false;
+                std::string member;
+                if (!j.eat('}')) {
+                    do {
+                        j.string();
+                        member.clear();
+                        put_xml_escaped(member, j.text);
+                        if (!j.eat(':')) return false;
+                        j.value(out, member, 3);
+                    } while (j.ok && j.eat(','));
+                    if (!j.eat('}')) return false;
+                }
+            } else {
+                static const std::array<std::pair<string_view, string_view>, 4> renamed = {{
+                    {"type", "concept:name"},
+                    {"actor", "org:resource"},
+                    {"id", "identity:id"},
+                    {"ts", "time:timestamp"},
+                }};
+                std::string name = key;
+                for (const auto& [from, to] : renamed)
+                    if (key == from) name = std::string(to);
+                if (key == "ts") {
+                    j.string();
+                    out += "\t\t\t<date key=\"time:timestamp\" value=\"";
+                    put_xml_escaped(out, j.text);
+                    out += "\"/>\n";
+                } else {
+                    std::string escaped;
+                    put_xml_escaped(escaped, name);
+                    j.value(out, escaped, 3);
+                }
+            }
+        } while (j.ok && j.eat(','));
+        if (!j.eat('}')) return false;
+    }
+    out += "\t\t</event>\n";
+    return j.ok;
+}
+
+// Regroups the JSON Lines in `lines` (read from the start) by stream and writes them to `sink`
+// as an XES log. Holds one offset, length and stream number per line, not the lines.
+bool write_xes(FILE* lines, Sink& sink) {
+    if (std::fflush(lines) != 0 || std::fseek(lines, 0, SEEK_SET) != 0) return false;
+    std::unordered_map<std::string, u32> stream_number;
+    std::vector<std::string> stream_names;
+    std::vector<u64> offsets;
+    std::vector<u32> lengths, streams;
+    char* buffer = nullptr;
+    std::size_t capacity = 0;
+    u64 offset = 0;
+    for (ssize_t got; (got = ::getline(&buffer, &capacity, lines)) > 0;) {
+        string_view line(buffer, static_cast<std::size_t>(got));
+        constexpr string_view marker = "\"stream\":\"";
+        std::string name = "unknown"; // a line without "stream" (--anomalies)
+        if (auto at = line.find(marker); at != string_view::npos) {
+            auto begin = at + marker.size();
+            name = std::string(line.substr(begin, line.find('"', begin) - begin));
+        }
+        auto [it, fresh] = stream_number.try_emplace(name, static_cast<u32>(stream_names.size()));
+        if (fresh) stream_names.push_back(name);
+        offsets.push_back(offset);
+        lengths.push_back(static_cast<u32>(got));
+        streams.push_back(it->second);
+        offset += static_cast<u64>(got);
+    }
+    std::free(buffer);
+    // Lines grouped by stream, in file order within each (a counting sort).
+    std::vector<u64> start(stream_names.size() + 1, 0);
+    for (u32 s : streams)
+        ++start[s + 1];
+    for (std::size_t s = 1; s < start.size(); ++s)
+        start[s] += start[s - 1];
+    std::vector<u32> order(streams.size());
+    for (std::size_t i = 0; i < streams.size(); ++i)
+        order[start[streams[i]]++] = static_cast<u32>(i);
+
+    std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                      "<!-- asof-gen: freight-audit events, one trace per stream -->\n"
+                      "<log xes.version=\"1849-2016\" xes.features=\"nested-attributes\" "
+                      "xmlns=\"http://www.xes-standard.org/\">\n"
+                      "\t<extension name=\"Concept\" prefix=\"concept\" "
+                      "uri=\"http://www.xes-standard.org/concept.xesext\"/>\n"
+                      "\t<extension name=\"Time\" prefix=\"time\" "
+                      "uri=\"http://www.xes-standard.org/time.xesext\"/>\n"
+                      "\t<extension name=\"Organizational\" prefix=\"org\" "
+                      "uri=\"http://www.xes-standard.org/org.xesext\"/>\n"
+                      "\t<extension name=\"Identity\" prefix=\"identity\" "
+                      "uri=\"http://www.xes-standard.org/identity.xesext\"/>\n";
+    std::string line, event;
+    u32 current = ~u32{0};
+    for (u32 index : order) {
+        if (streams[index] != current) {
+            if (current != ~u32{0}) out += "\t</trace>\n";
+            current = streams[index];
+            out += "\t<trace>\n\t\t<string key=\"concept:name\" value=\"";
+            put_xml_escaped(out, stream_names[current]);
+            out += "\"/>\n";
+        }
+        line.resize(lengths[index]);
+        if (::pread(::fileno(lines), line.data(), line.size(),
+                    static_cast<off_t>(offsets[index])) != static_cast<ssize_t>(line.size()))
+            return false;
+        while (!line.empty() && (line.back() == '\n' || line.back() == '\r'))
+            line.pop_back();
+        event.clear();
+        if (event_to_xes(line, event))
+            out += event;
+        else // the malformed line of --anomalies: XES cannot carry it
+            std::fprintf(stderr, "asof-gen: line %u is not JSON; left out of the XES log\n",
+                         index + 1);
+        if (out.size() > (1u << 20)) {
+            sink.write(out);
+            out.clear();
+        }
+    }
+    if (current != ~u32{0}) out += "\t</trace>\n";
+    out += "</log>\n";
+    sink.write(out);
+    return true;
+}
+
 [[noreturn]] void usage(int code) {
     std::fprintf(code ? stderr : stdout,
                  "usage: asof-gen --events N [--seed S] [--start 2026-01-05T00:00:00Z] "
@@ -1613,7 +1951,10 @@ std::vector<StoryEvent> build_story(u64 seed) {
                  "               malformed line and line without \"stream\" (reported on stderr)\n"
                  "  --sample     the bundled sample: adds the scripted story of discrepancy-4721, "
                  "shipment-88, invoice-12\n"
-                 "  --gz         gzip output (deterministic header)\n");
+                 "  --gz         gzip output (deterministic header)\n"
+                 "  --xes        write the same events as XES (IEEE 1849): one trace per stream, "
+                 "streams in\n"
+                 "               order of their first event, file order within a stream\n");
     std::exit(code);
 }
 
@@ -1663,6 +2004,8 @@ int main(int argc, char** argv) {
             opt.sample = true;
         } else if (a == "--gz") {
             opt.gz = true;
+        } else if (a == "--xes") {
+            opt.xes = true;
         } else if (a == "-o" || a == "--output") {
             opt.out = std::string(value());
         } else if (a == "-h" || a == "--help") {
@@ -1695,6 +2038,27 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "asof-gen: cannot open %s: %s\n",
                      opt.out.empty() ? "stdout" : opt.out.c_str(), std::strerror(errno));
         return 1;
+    }
+    if (opt.xes) {
+        // The JSON Lines go to a temporary file first; write_xes regroups them by stream.
+        FILE* lines = std::tmpfile();
+        if (!lines) {
+            std::fprintf(stderr, "asof-gen: cannot create a temporary file: %s\n",
+                         std::strerror(errno));
+            return 1;
+        }
+        Sink line_sink;
+        line_sink.open_file(lines);
+        Generator gen(opt, start, end, line_sink);
+        gen.run(story);
+        const bool ok = line_sink.close() && write_xes(lines, sink);
+        std::fclose(lines);
+        if (!sink.close() || !ok) {
+            std::fprintf(stderr, "asof-gen: write error: %s\n", std::strerror(errno));
+            return 1;
+        }
+        gen.report();
+        return 0;
     }
     Generator gen(opt, start, end, sink);
     gen.run(story);

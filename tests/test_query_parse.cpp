@@ -106,6 +106,42 @@ TEST_CASE("targets: kind and key, exact names, several", "[query][parse]") {
     CHECK(q.time);
 }
 
+TEST_CASE("targets: an object's type and id, with or without '#' (XES cases, OCEL objects)",
+          "[query][parse]") {
+    struct Example {
+        const char* query;
+        const char* kind;
+        const char* key;
+        bool timed;
+    };
+    const Example examples[] = {
+        {"case 173688", "case", "173688", false},
+        {"case #173688", "case", "173688", false},
+        {"container cr1", "container", "cr1", false},
+        {"order #990001", "order", "990001", false},
+        {"order 990001 since 2026-04-01", "order", "990001", true},
+        {"Case 1430 count by type", "case", "1430", false},
+        {"case 2024 yesterday", "case", "2024", true},
+        {"case A-17 where type:decide", "case", "A-17", false},
+    };
+    for (const auto& example : examples) {
+        INFO(example.query);
+        auto prepared = prepared_ok(example.query);
+        REQUIRE(prepared.query.targets.size() == 1);
+        const Target& target = prepared.query.targets[0];
+        CHECK(target.kind == Target::Kind::kind_key);
+        CHECK(target.stream_kind == example.kind);
+        CHECK(target.key == example.key);
+        CHECK(prepared.query.time.has_value() == example.timed);
+        CHECK(prepared.canonical.starts_with(std::string(example.kind) + " #" + example.key));
+    }
+    // A time of day after a kind is a time, not a key.
+    auto q = prepared_ok("case at 14:30").query;
+    REQUIRE(q.targets.size() == 1);
+    CHECK(q.targets[0].kind == Target::Kind::name);
+    CHECK(q.time);
+}
+
 TEST_CASE("filters: names, payload comparisons, boolean structure", "[query][parse]") {
     auto q = prepared_ok("type:NoteAdded actor:alice").query;
     REQUIRE(q.filter);
