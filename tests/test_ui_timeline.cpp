@@ -6,7 +6,7 @@
 
 #include "query/result_set.hpp"
 #include "query_support.hpp"
-#include "ui/time_axis.hpp"
+#include "eventlog/time_axis.hpp"
 #include "ui/timeline.hpp"
 #include "ui_support.hpp"
 

@@ -5,7 +5,7 @@
 #include "ui/timeline.hpp"
 
 #include "eventlog/time.hpp"
-#include "ui/time_axis.hpp"
+#include "eventlog/time_axis.hpp"
 
 #include <imgui.h>
 #include <imgui_internal.h>

@@ -2,7 +2,7 @@
 // round units and walks its boundaries in the display zone. Sub-day steps are aligned on local
 // wall time piecewise between the zone's offset changes; day and longer steps walk the local
 // calendar and map each local midnight back to UTC.
-#include "ui/time_axis.hpp"
+#include "eventlog/time_axis.hpp"
 
 #include <date/date.h>
 #include <date/tz.h>
@@ -13,7 +13,7 @@
 #include <string>
 #include <utility>
 
-namespace asof::ui {
+namespace asof {
 
 namespace {
 
@@ -337,4 +337,4 @@ std::vector<Tick> axis_ticks(std::int64_t from, std::int64_t to, double pixels, 
     return std::move(sink.ticks);
 }
 
-} // namespace asof::ui
+} // namespace asof
