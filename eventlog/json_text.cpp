@@ -65,13 +65,81 @@ std::size_t display_width(std::string_view text) {
     return width;
 }
 
+std::size_t bidi_control_length(std::string_view text, std::size_t i) {
+    if (i + 1 < text.size() && text[i] == '\xd8' && text[i + 1] == '\x9c') return 2; // U+061C
+    if (i + 2 >= text.size() || text[i] != '\xe2') return 0;
+    auto second = static_cast<unsigned char>(text[i + 1]);
+    auto third = static_cast<unsigned char>(text[i + 2]);
+    bool marks = second == 0x80 && (third == 0x8e || third == 0x8f ||  // U+200E, U+200F
+                                    (third >= 0xaa && third <= 0xae)); // U+202A..U+202E
+    bool isolates = second == 0x81 && third >= 0xa6 && third <= 0xa9;  // U+2066..U+2069
+    return marks || isolates ? 3 : 0;
+}
+
+// The code point of the valid UTF-8 sequence of `length` bytes at text[i].
+static std::uint32_t code_point(std::string_view text, std::size_t i, std::size_t length) {
+    auto byte = static_cast<unsigned char>(text[i]);
+    std::uint32_t value = length == 1 ? byte : byte & (0x7fu >> length);
+    for (std::size_t k = 1; k < length; ++k)
+        value = (value << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3fu);
+    return value;
+}
+
+static void append_code_escape(std::string& out, std::uint32_t value) {
+    out += "\\u";
+    for (int shift = 12; shift >= 0; shift -= 4)
+        out.push_back(hex_digits[(value >> shift) & 0xf]);
+}
+
+// Whether a code point is a control character: C0, DEL or C1.
+static bool is_control(std::uint32_t value) {
+    return value < 0x20 || (value >= 0x7f && value < 0xa0);
+}
+
+std::string inert_text(std::string_view text, std::string_view keep) {
+    std::string out;
+    out.reserve(text.size());
+    std::size_t i = 0;
+    while (i < text.size()) {
+        std::size_t length = utf8_sequence_length(text, i);
+        if (length == 0) {
+            out += "\uFFFD"; // U+FFFD
+            ++i;
+            continue;
+        }
+        std::uint32_t value = code_point(text, i, length);
+        bool kept = length == 1 && keep.find(text[i]) != std::string_view::npos;
+        if (!kept && (is_control(value) || bidi_control_length(text, i) != 0))
+            append_code_escape(out, value);
+        else
+            out.append(text.substr(i, length));
+        i += length;
+    }
+    return out;
+}
+
 std::string printable_excerpt(std::string_view text, std::size_t limit) {
     std::string out;
     std::size_t i = 0;
     while (i < text.size()) {
         auto byte = static_cast<unsigned char>(text[i]);
         std::size_t length = utf8_sequence_length(text, i);
+        if (length != 0 && bidi_control_length(text, i) != 0) {
+            if (out.size() + 6 > limit) break;
+            append_code_escape(out, code_point(text, i, length));
+            i += length;
+            continue;
+        }
+        bool c1 = length == 2 && byte == 0xc2 && static_cast<unsigned char>(text[i + 1]) < 0xa0;
         bool escape = length == 0 || byte < 0x20 || byte == 0x7f;
+        if (c1) {
+            if (out.size() + 4 > limit) break;
+            out += "\\x";
+            out.push_back(hex_digits[static_cast<unsigned char>(text[i + 1]) >> 4]);
+            out.push_back(hex_digits[static_cast<unsigned char>(text[i + 1]) & 0xf]);
+            i += 2;
+            continue;
+        }
         if (out.size() + (escape ? 4 : length) > limit) break;
         if (escape) {
             out += "\\x";
