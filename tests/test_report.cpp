@@ -188,7 +188,6 @@ TEST_CASE("report refuses to overwrite the case file or a source log", "[report]
     fs::create_hard_link(c.log, c.dir.file("link.json"));
     auto linked = c.report(golden_query, c.dir.file("link.json"));
     CHECK(linked.code == exit_bad_input);
-    // A CSV whose companion manifest would land on a protected file.
     CHECK(read_file(c.case_path) == case_before);
     CHECK(read_file(c.log) == log_before);
     // Nothing was left behind: no temporary file.
