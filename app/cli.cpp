@@ -2,6 +2,7 @@
 #include "app/cli.hpp"
 
 #include "app/commands.hpp"
+#include "eventlog/json_text.hpp"
 
 #include <CLI/CLI.hpp>
 #include <ostream>
@@ -52,7 +53,7 @@ std::optional<query::Clock> pinned_clock(const std::optional<std::string>& now,
 
 int report_error(CliContext& context, const Error& error, int code) {
     if (context.err_is_terminal) context.err << "\r\x1b[K"; // a progress line may be showing
-    context.err << "asof: " << error.describe() << '\n';
+    context.err << "asof: " << printable(error.describe()) << '\n';
     return code;
 }
 
@@ -188,6 +189,32 @@ int run_cli(const std::vector<std::string>& args, CliContext& context) {
                          "Refuse states larger than this (default: a quarter of memory)");
     snapshot->add_flag("--list", snapshot_args.list, "List the stored snapshots instead");
 
+    ReportArgs report_args;
+    auto* report = app.add_subcommand(
+        "report", "Write what a query found as a report (HTML, PDF, CSV, JSON, Markdown)");
+    add_case_options(report, report_args.source);
+    report->add_option("QUERY", report_args.text, "The question, as for asof query")->required();
+    report->add_option("-o,--output", report_args.output, "The report file to write")->required();
+    report->add_option("--format", report_args.format,
+                       "html, pdf, csv, json or md (default: from the file's extension)");
+    report->add_option("--at", report_args.at,
+                       "Also show each stream's state as of this instant (as in queries)");
+    report->add_option("--title", report_args.title, "The report's title");
+    report->add_option("--now", report_args.now,
+                       "Pin the clock (ISO 8601; default: the current time)");
+    report->add_option("--tz", report_args.tz,
+                       "Zone for reading dates and times of day and for showing times "
+                       "(default: system)");
+    report->add_option("--generated-at", report_args.generated_at,
+                       "Pin the report's generation time (ISO 8601; default: now), for "
+                       "byte-identical re-runs");
+    report->add_option("--projection", report_args.projection,
+                       "Replay with this projection file (default: the case's projection)");
+    report->add_option("--max-events", report_args.max_events,
+                       "List at most N events (default 100000; the report says what it cut)");
+    report->add_option("--max-state-mib", report_args.max_state_mib,
+                       "Refuse states larger than this (default: a quarter of memory)");
+
     CaseArgument verify_source;
     bool verify_json = false;
     auto* verify = app.add_subcommand(
@@ -231,6 +258,7 @@ int run_cli(const std::vector<std::string>& args, CliContext& context) {
         if (*changes) return cmd_changes(changes_args, context);
         if (*projection) return cmd_projection(projection_args, context);
         if (*snapshot) return cmd_snapshot(snapshot_args, context);
+        if (*report) return cmd_report(report_args, context);
     } catch (const std::exception& failure) {
         context.err << "asof: internal error: " << failure.what() << '\n';
         return exit_internal;

@@ -19,24 +19,6 @@ namespace {
 using ordered_json = nlohmann::ordered_json;
 using query::PreparedQuery;
 
-// Prints a query error with its column and a caret line under the query:
-//   asof: query: column 27: expected "and" after the start of the range, found ...
-//     discrepancy #4721 between tuesday
-//                               ^^^^^^^
-int report_query_error(CliContext& context, std::string_view text, const query::QueryError& error) {
-    std::size_t begin = std::min(error.span.begin, text.size());
-    std::size_t end = std::clamp(error.span.end, begin, text.size());
-    if (context.err_is_terminal) context.err << "\r\x1b[K";
-    context.err << "asof: query: column " << begin + 1 << ": " << printable(error.message) << '\n';
-    std::string shown = printable(text);
-    std::size_t pad = display_width(printable(text.substr(0, begin)));
-    std::size_t marks =
-        std::max<std::size_t>(1, display_width(printable(text.substr(begin, end - begin))));
-    context.err << "  " << shown << '\n'
-                << "  " << std::string(pad, ' ') << std::string(marks, '^') << '\n';
-    return exit_bad_query;
-}
-
 std::string zone_name(const date::time_zone* zone) {
     return zone ? zone->name() : std::string("UTC");
 }
@@ -194,6 +176,20 @@ int explain(query::Executor& executor, const PreparedQuery& prepared,
 }
 
 } // namespace
+
+int report_query_error(CliContext& context, std::string_view text, const query::QueryError& error) {
+    std::size_t begin = std::min(error.span.begin, text.size());
+    std::size_t end = std::clamp(error.span.end, begin, text.size());
+    if (context.err_is_terminal) context.err << "\r\x1b[K";
+    context.err << "asof: query: column " << begin + 1 << ": " << printable(error.message) << '\n';
+    std::string shown = printable(text);
+    std::size_t pad = display_width(printable(text.substr(0, begin)));
+    std::size_t marks =
+        std::max<std::size_t>(1, display_width(printable(text.substr(begin, end - begin))));
+    context.err << "  " << shown << '\n'
+                << "  " << std::string(pad, ' ') << std::string(marks, '^') << '\n';
+    return exit_bad_query;
+}
 
 int cmd_query(const QueryArgs& args, CliContext& context) {
     int code = exit_ok;

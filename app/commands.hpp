@@ -73,6 +73,14 @@ struct ChangesArgs {
     std::optional<std::string> range; // a time range phrase; all time when absent
 };
 
+struct ReportArgs {
+    CaseArgument source;
+    std::string text, output;
+    std::optional<std::string> format, at, title, now, tz, generated_at, projection;
+    std::int64_t max_events = 100000;
+    std::optional<std::int64_t> max_state_mib;
+};
+
 struct ProjectionArgs {
     CaseArgument source;
     std::optional<std::string> file;
@@ -98,6 +106,7 @@ int cmd_replay(const ReplayArgs& args, CliContext& context);
 int cmd_diff(const DiffArgs& args, CliContext& context);
 int cmd_changes(const ChangesArgs& args, CliContext& context);
 int cmd_projection(const ProjectionArgs& args, CliContext& context);
+int cmd_report(const ReportArgs& args, CliContext& context);
 int cmd_snapshot(const SnapshotArgs& args, CliContext& context);
 
 // The instant a replay's time phrase stands for: a day or longer means its last moment, an
@@ -135,6 +144,12 @@ std::optional<const date::time_zone*> zone_option(const std::optional<std::strin
 std::optional<query::Clock> pinned_clock(const std::optional<std::string>& now,
                                          const std::optional<std::string>& tz, CliContext& context,
                                          int& exit_code);
+
+// Prints a query error with its column and a caret line under the query and returns exit 5:
+//   asof: query: column 27: expected "and" after the start of the range, found ...
+//     discrepancy #4721 between tuesday
+//                               ^^^^^^^
+int report_query_error(CliContext& context, std::string_view text, const query::QueryError& error);
 
 // Prints an error as "asof: where: message" and returns `code`.
 int report_error(CliContext& context, const Error& error, int code);

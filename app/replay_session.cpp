@@ -9,7 +9,6 @@
 #include "query/canonical.hpp"
 #include "query/executor.hpp"
 #include "query/parser.hpp"
-#include "replay/snapshots.hpp"
 
 #include <ostream>
 
@@ -32,48 +31,13 @@ Result<query::StreamRef> find_target_stream(sql::Db& db, const query::Target& ta
                 "target");
 }
 
-Result<ReplaySession> open_replay_session(const std::string& path,
-                                          const std::optional<std::string>& projection_file,
-                                          std::optional<std::int64_t> max_state_mib) {
-    auto db = open_case(path);
-    if (!db) return tl::unexpected(db.error());
-    ReplaySession session{path, std::move(*db), {}, {}, {}};
-    if (projection_file) {
-        auto projection = replay::read_projection_file(*projection_file);
-        if (!projection) return tl::unexpected(projection.error());
-        session.projection.projection = *projection;
-        session.projection.source = *projection_file;
-    } else {
-        auto stored = replay::case_projection(session.db);
-        if (!stored) return tl::unexpected(stored.error());
-        session.projection = std::move(*stored);
-    }
-    if (max_state_mib) {
-        if (*max_state_mib < 1) return fail("must be at least 1", "--max-state-mib");
-        session.limits.max_state_bytes = static_cast<std::size_t>(*max_state_mib) << 20;
-    }
-    return session;
-}
-
 Result<OpenedStream> open_target_stream(ReplaySession& session, const query::Target& target) {
     auto stream = find_target_stream(session.db, target);
     if (!stream) return tl::unexpected(stream.error());
-    auto replayer = replay::Replayer::open(session.db, stream->id, stream->name,
-                                           session.projection.projection, session.limits);
+    auto replayer =
+        replay::open_stream_replayer(session.db, session.path, stream->id, stream->name,
+                                     session.projection.projection, session.limits, session.notes);
     if (!replayer) return tl::unexpected(replayer.error());
-    if (replayer->snapshot_count() == 0 &&
-        static_cast<std::int64_t>(replayer->order().entries.size()) >
-            replay::default_snapshot_every) {
-        // Worth storing snapshots; a case that cannot be written is replayed from the start.
-        auto writable = sql::Db::open(session.path, sql::Db::Mode::read_write);
-        auto built = writable ? replayer->build_snapshots(*writable, replay::default_snapshot_every)
-                              : Result<std::int64_t>(tl::unexpected(writable.error()));
-        if (!built)
-            session.notes.push_back("cannot store snapshots of " + stream->name + " (" +
-                                    built.error().message +
-                                    "); it is replayed from its first "
-                                    "event each time");
-    }
     return OpenedStream{stream->name, std::move(*replayer)};
 }
 

@@ -1,13 +1,11 @@
-// What replay, diff and changes share: the case opened read-only, the projection in use (the
-// --projection file or the case's own), and a replayer per target stream whose snapshots are
-// brought up to date first when the case can be written.
+// What replay, diff and changes share on top of replay/replay_session: the stream a TARGET
+// argument names, its replayer, and the JSON and text helpers of their output.
 #pragma once
 
 #include "eventlog/sqlite.hpp"
 #include "query/ast.hpp"
 #include "query/executor.hpp"
-#include "replay/projection_store.hpp"
-#include "replay/replayer.hpp"
+#include "replay/replay_session.hpp"
 
 #include <iosfwd>
 #include <nlohmann/json.hpp>
@@ -17,19 +15,8 @@
 
 namespace asof {
 
-struct ReplaySession {
-    std::string path;
-    sql::Db db;
-    replay::StoredProjection projection;
-    replay::ReplayLimits limits;
-    std::vector<std::string> notes; // for stderr: what could not be done on the way
-};
-
-// Opens the case at `path` and settles the projection (`projection_file` when given).
-// `max_state_mib` overrides the state size limit.
-Result<ReplaySession> open_replay_session(const std::string& path,
-                                          const std::optional<std::string>& projection_file,
-                                          std::optional<std::int64_t> max_state_mib);
+using replay::open_replay_session;
+using replay::ReplaySession;
 
 // The one stream `target` names, or an error (where "target") that lists the candidates or
 // suggests the nearest names.

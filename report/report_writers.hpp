@@ -32,4 +32,14 @@ Result<void> write_report(const Report& report, ReportFormat format, std::string
 Result<void> write_file_atomically(const std::string& path, std::string_view bytes,
                                    const std::vector<std::string>& protected_paths);
 
+// Where a CSV report's manifest goes: PATH + ".manifest.json" (report.csv.manifest.json).
+std::string csv_manifest_path(const std::string& path);
+
+// Renders `report` in `format` and writes it to `path` atomically; a CSV report also writes
+// its companion manifest (csv_manifest_path). Both are checked against `protected_paths`
+// before anything is written. Returns the paths written.
+Result<std::vector<std::string>> export_report(const Report& report, ReportFormat format,
+                                               const std::string& path,
+                                               const std::vector<std::string>& protected_paths);
+
 } // namespace asof::report

@@ -192,6 +192,24 @@ TEST_CASE("export writes the results and refuses to overwrite the case or a sour
               .find("source log") != std::string::npos);
 }
 
+TEST_CASE("File > Export report writes the report of the query, as asof report does",
+          "[ui][console][report]") {
+    ConsoleCase c;
+    auto console = c.open("discrepancy #4721 tuesday to thursday");
+    auto& state = console->state();
+    std::string md = c.dir.file("report.md");
+    CHECK(ui::export_report(state, md, report::ReportFormat::md, "Weekly <review>").empty());
+    std::string text = read_file(md);
+    CHECK(text.starts_with("# Weekly &lt;review&gt;\n"));
+    CHECK(text.find("| Listed events | 4 |") != std::string::npos);
+    CHECK(text.find("evt-017") != std::string::npos);
+    std::string csv = c.dir.file("report.csv");
+    CHECK(ui::export_report(state, csv, report::ReportFormat::csv, "").empty());
+    CHECK(fs::exists(csv + ".manifest.json"));
+    CHECK(ui::export_report(state, c.case_path, report::ReportFormat::json, "").find("case file") !=
+          std::string::npos);
+}
+
 TEST_CASE("selecting an event outside the results queries its stream", "[ui][console]") {
     ConsoleCase c;
     auto console = c.open("discrepancy #4721");

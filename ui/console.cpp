@@ -129,6 +129,8 @@ void Console::draw_menu(FrameRequests& requests) {
         ImGui::Separator();
         if (ImGui::MenuItem("Export results...", nullptr, false, state_.prepared.has_value()))
             state_.show_export = true;
+        if (ImGui::MenuItem("Export report...", nullptr, false, state_.prepared.has_value()))
+            state_.show_report_export = true;
         if (ImGui::MenuItem("Export timeline image")) requests.screenshot = true;
         ImGui::Separator();
         if (ImGui::MenuItem("Quit", "Ctrl+Q")) requests.quit = true;
@@ -267,6 +269,7 @@ FrameRequests Console::frame() {
     draw_layout();
     draw_help(state_);
     draw_export_dialog(state_, state_.show_export);
+    draw_report_dialog(state_, state_.show_report_export);
     return requests;
 }
 

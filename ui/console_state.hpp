@@ -84,6 +84,7 @@ struct ConsoleState {
     int right_tab = 0; // 0 state, 1 diff, 2 event, 3 integrity, 4 bookmarks
     bool show_help = false;
     bool show_export = false;
+    bool show_report_export = false;
     bool dark = true;
     std::deque<std::string> messages; // errors shown in a popup, oldest first
 };

@@ -1,55 +1,61 @@
-// File > Export results: the current query's matching events written as CSV, JSON or JSON
-// Lines with the report writers (the timeline reports of issue 6 will join them), through a
-// temporary file renamed into place, never over the case file or a source log.
+// File > Export results (the current query's matching events as CSV, JSON or JSON Lines) and
+// File > Export report (the timeline report of report/: HTML, PDF, CSV, JSON or Markdown), each
+// written through a temporary file renamed into place, never over the case file or a source
+// log (report::write_file_atomically).
 #include "eventlog/json_text.hpp"
 #include "report/event_writer.hpp"
+#include "report/report_builder.hpp"
+#include "report/report_writers.hpp"
 #include "ui/panels.hpp"
 
 #include <date/tz.h>
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
-#include <filesystem>
-#include <fstream>
+#include <sstream>
 
 namespace asof::ui {
 
+namespace {
+
+// The files an export must never overwrite: the case file and its source logs.
+std::vector<std::string> protected_paths(const ConsoleState& state) {
+    std::vector<std::string> paths{state.case_path};
+    for (const auto& source : state.info.sources)
+        paths.push_back(source.path);
+    return paths;
+}
+
+} // namespace
+
 std::string export_results(ConsoleState& state, const std::string& path, EventFormat format) {
     if (!state.prepared) return "run a query first";
-    std::error_code ec;
-    auto target = std::filesystem::weakly_canonical(path, ec);
-    auto is_same = [&](const std::string& other) {
-        std::error_code e;
-        return std::filesystem::exists(other, e) && std::filesystem::equivalent(target, other, e);
-    };
-    if (is_same(state.case_path)) return "that is the case file; choose another name";
-    for (const auto& source : state.info.sources)
-        if (is_same(source.path)) return "that is a source log; choose another name";
-    std::string temporary = path + ".tmp";
-    {
-        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-        if (!out) return "cannot write " + temporary;
-        EventWriter writer(out, format, state.zone);
-        query::Executor executor(state.db, false);
-        query::PreparedQuery listing = *state.prepared;
-        listing.query.newest_first = false;
-        auto written =
-            executor.each_event(listing, query::effective_limit(listing.query, std::nullopt),
-                                [&](const StoredEvent& event) { writer.write(event); });
-        if (!written) {
-            std::filesystem::remove(temporary, ec);
-            return written.error().describe();
-        }
-        writer.finish();
-        out.flush();
-        if (!out) {
-            std::filesystem::remove(temporary, ec);
-            return "cannot write " + temporary + " (disk full?)";
-        }
-    }
-    std::filesystem::rename(temporary, path, ec);
-    if (ec) return "cannot rename " + temporary + ": " + ec.message();
-    return {};
+    std::ostringstream out;
+    EventWriter writer(out, format, state.zone);
+    query::Executor executor(state.db, false);
+    query::PreparedQuery listing = *state.prepared;
+    listing.query.newest_first = false;
+    auto written = executor.each_event(listing, query::effective_limit(listing.query, std::nullopt),
+                                       [&](const StoredEvent& event) { writer.write(event); });
+    if (!written) return written.error().describe();
+    writer.finish();
+    auto stored = report::write_file_atomically(path, out.str(), protected_paths(state));
+    return stored ? std::string() : stored.error().describe();
+}
+
+std::string export_report(ConsoleState& state, const std::string& path, report::ReportFormat format,
+                          const std::string& title) {
+    if (!state.prepared) return "run a query first";
+    report::ReportRequest request;
+    request.query_text = state.prepared->text;
+    request.clock = state.prepared->clock;
+    request.title = title;
+    request.projection = state.projection;
+    request.case_path = state.case_path;
+    auto built = report::build_report(state.db, request);
+    if (!built) return built.error().describe();
+    auto written = report::export_report(*built, format, path, protected_paths(state));
+    return written ? std::string() : written.error().describe();
 }
 
 void draw_export_dialog(ConsoleState& state, bool& open) {
@@ -77,6 +83,49 @@ void draw_export_dialog(ConsoleState& state, bool& open) {
     if (ImGui::Button("Export")) {
         const EventFormat chosen[] = {EventFormat::csv, EventFormat::json, EventFormat::jsonl};
         std::string error = export_results(state, path, chosen[format]);
+        message = error.empty() ? "Written to " + path : "Not written: " + error;
+    }
+    ImGui::SameLine();
+    if (ImGui::Button("Close")) {
+        message.clear();
+        ImGui::CloseCurrentPopup();
+    }
+    ImGui::EndPopup();
+}
+
+void draw_report_dialog(ConsoleState& state, bool& open) {
+    if (open) {
+        ImGui::OpenPopup("Export report");
+        open = false;
+    }
+    ImGui::SetNextWindowSize(ImVec2(560, 0));
+    if (!ImGui::BeginPopupModal("Export report", nullptr, ImGuiWindowFlags_NoResize)) return;
+    static std::string path = "asof-report.html", title, message;
+    static int format = 0;
+    const char* formats[] = {"HTML (with an SVG timeline)", "PDF", "CSV (+ .manifest.json)", "JSON",
+                             "Markdown"};
+    const char* endings[] = {".html", ".pdf", ".csv", ".json", ".md"};
+    const report::ReportFormat chosen[] = {report::ReportFormat::html, report::ReportFormat::pdf,
+                                           report::ReportFormat::csv, report::ReportFormat::json,
+                                           report::ReportFormat::md};
+    ImGui::TextWrapped("A report of \"%s\": the manifest (sources, hash chain, projection), every "
+                       "matching event with its changes, each stream's states; times in %s.",
+                       state.prepared ? printable(state.prepared->canonical).c_str() : "",
+                       state.zone ? state.zone->name().c_str() : "UTC");
+    if (ImGui::Combo("format", &format, formats, 5)) {
+        auto dot = path.rfind('.');
+        path = (dot == std::string::npos ? path : path.substr(0, dot)) + endings[format];
+    }
+    ImGui::InputText("title", &title);
+    if (ImGui::InputText("file", &path)) {
+        // A typed extension chooses the format.
+        if (auto named = report::report_format_from_path(path))
+            for (int i = 0; i < 5; ++i)
+                if (chosen[i] == *named) format = i;
+    }
+    if (!message.empty()) ImGui::TextWrapped("%s", printable(message).c_str());
+    if (ImGui::Button("Export")) {
+        std::string error = export_report(state, path, chosen[format], title);
         message = error.empty() ? "Written to " + path : "Not written: " + error;
     }
     ImGui::SameLine();

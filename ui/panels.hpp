@@ -2,6 +2,7 @@
 #pragma once
 
 #include "report/event_writer.hpp"
+#include "report/report_model.hpp"
 #include "ui/console_state.hpp"
 
 namespace asof::ui {
@@ -43,6 +44,16 @@ std::string export_results(ConsoleState& state, const std::string& path, EventFo
 // File > Export results: CSV, JSON or JSON Lines of the current query's events. `open` asks
 // for the dialog (reset once it opens).
 void draw_export_dialog(ConsoleState& state, bool& open);
+
+// Writes the timeline report of the current query (report::build_report) to `path` in
+// `format`, never over the case file or a source log. Returns an error message, empty on
+// success.
+std::string export_report(ConsoleState& state, const std::string& path, report::ReportFormat format,
+                          const std::string& title);
+
+// File > Export report: the report in a format chosen from a list or by the file's extension.
+// `open` asks for the dialog (reset once it opens).
+void draw_report_dialog(ConsoleState& state, bool& open);
 
 // Help > Query syntax: examples that run on click.
 void draw_help(ConsoleState& state);
