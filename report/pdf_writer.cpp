@@ -101,7 +101,7 @@ public:
         for (std::size_t i = 0; i < text.size();) {
             std::size_t next = next_code_point(text, i);
             double a = advance(text.substr(i, next - i), font, size);
-            if (w + a > max_width && i > start) {
+            while (w + a > max_width && i > start) {
                 if (last_space != std::string_view::npos && last_space > start) {
                     lines.emplace_back(text.substr(start, last_space - start));
                     start = last_space + 1;

@@ -29,7 +29,7 @@ std::string num(double v) {
     return s;
 }
 
-// One attribute-free text element from log or fixed text.
+// One <text> element with extra attributes (fixed text) and escaped content.
 void text(std::string& out, double x, double y, const char* attributes, std::string_view content) {
     out += "<text x=\"" + num(x) + "\" y=\"" + num(y) + "\" " + attributes + ">";
     append_html_text(out, content);
@@ -125,8 +125,12 @@ void append_svg_timeline(std::string& out, const Report& report) {
         out += "<line x1=\"" + num(x) + "\" y1=\"" + num(plot_top - 6) + "\" x2=\"" + num(x) +
                "\" y2=\"" + num(plot_bottom) +
                "\" stroke=\"#c00\" stroke-width=\"1.5\" stroke-dasharray=\"4 2\"/>";
-        text(out, x, plot_top - 8, "text-anchor=\"middle\" fill=\"#c00\"",
-             "as of " + report.manifest.as_of_text);
+        // Anchored so that the label stays inside the drawing near either end.
+        const double fraction = *layout.as_of_x / metrics.plot_width;
+        const char* anchor = fraction < 0.15   ? "text-anchor=\"start\" fill=\"#c00\""
+                             : fraction > 0.85 ? "text-anchor=\"end\" fill=\"#c00\""
+                                               : "text-anchor=\"middle\" fill=\"#c00\"";
+        text(out, x, plot_top - 8, anchor, "as of " + report.manifest.as_of_text);
     }
     // The span's ends, and the legend: a swatch and the event count per lane.
     text(out, left, plot_bottom + metrics.axis_height + 2, "fill=\"#555\"", layout.from_label);

@@ -125,8 +125,10 @@ TimelineLayout layout_timeline(const Report& report, const TimelineMetrics& metr
             layout.marks.push_back(
                 TimelineMark{x_of(e.ts.time_since_epoch().count()), lane_of[e.type], i});
         }
-        layout.caption = with_thousands(n_events) + (n_events == 1 ? " event" : " events") +
-                         ", one mark each, one lane per type";
+        layout.caption = n_events == 0
+                             ? "No event to show."
+                             : with_thousands(n_events) + (n_events == 1 ? " event" : " events") +
+                                   ", one mark each, one lane per type";
     } else {
         const auto bins = static_cast<std::size_t>(std::max(1.0, std::floor(width / bin_width)));
         const double step = width / static_cast<double>(bins);
