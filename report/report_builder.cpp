@@ -196,7 +196,11 @@ Result<Report> build_report(sql::Db& db, const ReportRequest& request) {
 
     Report report;
     ReportManifest& manifest = report.manifest;
-    manifest.title = request.title.empty() ? "asof report: " + prepared->canonical : request.title;
+    if (!request.title.empty())
+        manifest.title = request.title;
+    else
+        manifest.title = "asof report: " + (prepared->canonical.empty() ? std::string("all events")
+                                                                        : prepared->canonical);
     manifest.case_name = file_name(request.case_path);
     manifest.query_text = request.query_text;
     manifest.query_canonical = prepared->canonical;

@@ -19,10 +19,10 @@
 namespace asof::report {
 
 struct ReportRequest {
-    std::string query_text;                // as typed
-    query::Clock clock;                    // the pinned now and the zone times are shown in
-    std::string title;                     // empty: "asof report: " + the canonical query
-    std::optional<Timestamp> at;           // --at: also each stream's state as of this instant
+    std::string query_text;      // as typed
+    query::Clock clock;          // the pinned now and the zone times are shown in
+    std::string title;           // empty: "asof report: " + the canonical query ("all events")
+    std::optional<Timestamp> at; // --at: also each stream's state as of this instant
     std::optional<Timestamp> generated_at; // absent: the system clock's now
     // The projection to replay with; null: the case's own (the default merge when it has none).
     std::shared_ptr<const replay::Projection> projection;
