@@ -310,6 +310,8 @@ private:
         if (!bad && fields_.size() == 1 && fields_[0].empty()) return; // a blank line
         ++row_number_;
         ++out.units;
+        while (!text.empty() && (text.back() == '\n' || text.back() == '\r'))
+            text.remove_suffix(1);
         auto reject = [&](std::string reason) {
             out.rejects.push_back({line_number_, offset_, "row " + std::to_string(row_number_),
                                    std::move(reason), printable_excerpt(text)});
