@@ -598,9 +598,10 @@ Result<SourceOutcome> import_one(ImportRun& run, const std::string& path) {
     }
 
     if (outcome.naive_times > 0 && outcome.zoned_times > 0) {
-        std::string detail = std::to_string(outcome.naive_times) + " naive times read in " +
-                             run.options.source_tz + ", " + std::to_string(outcome.zoned_times) +
-                             " zoned";
+        std::string detail =
+            std::to_string(outcome.naive_times) +
+            (outcome.naive_times == 1 ? " naive time read in " : " naive times read in ") +
+            run.options.source_tz + ", " + std::to_string(outcome.zoned_times) + " zoned";
         if (auto ok = run.writer.add_finding(import_id, "mixed_time_zones", std::nullopt,
                                              std::nullopt, detail);
             !ok)
