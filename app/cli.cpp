@@ -65,12 +65,20 @@ int run_cli(const std::vector<std::string>& args, CliContext& context) {
 
     ImportArgs import_args;
     auto* import = app.add_subcommand("import", "Import logs into a case file");
-    import->add_option("LOG", import_args.logs, "JSON Lines logs (.jsonl, .ndjson, .json, .gz)")
+    import
+        ->add_option("LOG", import_args.logs,
+                     "Logs: JSON Lines, CSV, XES, OCEL 2.0, SQLite snapshots (.gz for text)")
         ->required();
     import->add_option("-o,--output", import_args.output,
                        "Case file to create or add to (default: first LOG's name + .asof)");
     import->add_option("--format", import_args.format, "Source format")
-        ->check(CLI::IsMember({"auto", "jsonl"}));
+        ->check(CLI::IsMember(
+            {"auto", "jsonl", "csv", "xes", "ocel-json", "ocel-xml", "ocel-sqlite", "sqlite"}));
+    import->add_option("--table", import_args.table,
+                       "SQLite snapshot: the table holding the events");
+    import->add_option("--delimiter", import_args.delimiter,
+                       "CSV: the field delimiter, one character or \"tab\" (default: from the "
+                       "header row)");
     import->add_option("--map", import_args.map,
                        "KEY=FIELD: take KEY (id, stream, type, ts, "
                        "recorded, version, actor, data, meta) from FIELD");
@@ -222,6 +230,11 @@ int run_cli(const std::vector<std::string>& args, CliContext& context) {
     add_case_options(verify, verify_source);
     verify->add_flag("--json", verify_json, "Machine-readable output");
 
+    std::string upgrade_path;
+    auto* upgrade = app.add_subcommand(
+        "upgrade", "Migrate a case file written by an older asof to this version, in place");
+    upgrade->add_option("CASE", upgrade_path, "Case file")->required();
+
     if (!args.empty() && !args.front().starts_with("-")) {
         std::string names;
         bool known = false;
@@ -252,6 +265,7 @@ int run_cli(const std::vector<std::string>& args, CliContext& context) {
         if (*rejects) return cmd_rejects(rejects_source, rejects_json, context);
         if (*events) return cmd_events(events_args, context);
         if (*verify) return cmd_verify(verify_source, verify_json, context);
+        if (*upgrade) return cmd_upgrade(upgrade_path, context);
         if (*query) return cmd_query(query_args, context);
         if (*replay) return cmd_replay(replay_args, context);
         if (*diff) return cmd_diff(diff_args, context);

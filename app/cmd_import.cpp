@@ -11,7 +11,8 @@ namespace {
 // "logs/orders.jsonl.gz" -> "orders.asof" in the current folder.
 std::string default_case_name(const std::string& log) {
     std::string name = std::filesystem::path(log).filename().string();
-    for (const char* suffix : {".gz", ".jsonl", ".ndjson", ".json"})
+    for (const char* suffix : {".gz", ".jsonl", ".ndjson", ".json", ".csv", ".tsv", ".xes",
+                               ".jsonocel", ".xmlocel", ".sqlite", ".sqlite3", ".db"})
         if (name.size() > std::string_view(suffix).size() && name.ends_with(suffix))
             name.resize(name.size() - std::string_view(suffix).size());
     return name + ".asof";
@@ -25,6 +26,19 @@ int cmd_import(const ImportArgs& args, CliContext& context) {
     options.map = args.map;
     options.source_tz = args.source_tz;
     options.strict = args.strict;
+    options.table = args.table;
+    if (args.delimiter) {
+        if (*args.delimiter == "tab" || *args.delimiter == "\\t")
+            options.delimiter = '\t';
+        else if (args.delimiter->size() == 1 && (*args.delimiter)[0] != '"' &&
+                 (*args.delimiter)[0] != '\n' && (*args.delimiter)[0] != '\r')
+            options.delimiter = (*args.delimiter)[0];
+        else
+            return report_error(
+                context,
+                {"expected one character (not a quote or line break) or \"tab\"", "--delimiter"},
+                exit_usage);
+    }
     options.cancel = context.cancel;
     if (context.err_is_terminal && !args.quiet) options.on_progress = terminal_progress(context);
 
@@ -46,6 +60,8 @@ int cmd_import(const ImportArgs& args, CliContext& context) {
             context.out << ", " << source.naive_times
                         << (source.naive_times == 1 ? " time" : " times")
                         << " without zone read in " << args.source_tz;
+        if (source.attributes) context.out << ", " << source.attributes << " attribute values";
+        if (source.relations) context.out << ", " << source.relations << " relations";
         context.out << '\n';
         if (source.events == 0 && source.rejected > 0)
             context.err << "asof: warning: no line of " << source.path

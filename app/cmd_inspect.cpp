@@ -2,6 +2,7 @@
 #include "app/case_source.hpp"
 #include "app/commands.hpp"
 #include "eventlog/case_reader.hpp"
+#include "eventlog/case_schema.hpp"
 #include "eventlog/json_text.hpp"
 #include "eventlog/verify.hpp"
 
@@ -55,6 +56,7 @@ int cmd_info(const CaseArgument& source, bool json, CliContext& context) {
         out["events"] = info->events;
         out["streams"] = info->streams;
         out["rejected"] = info->rejected;
+        out["relations"] = info->relations;
         out["span"] = {{"from", opt_time(info->first)}, {"to", opt_time(info->last)}};
         out["sources"] = ordered_json::array();
         for (const auto& s : info->sources)
@@ -68,6 +70,9 @@ int cmd_info(const CaseArgument& source, bool json, CliContext& context) {
                                       {"rejected", s.rejected},
                                       {"source_tz", s.source_tz},
                                       {"naive_times", s.naive_times},
+                                      {"zoned_times", s.zoned_times},
+                                      {"attributes", s.attributes},
+                                      {"relations", s.relations},
                                       {"mapping", ordered_json::parse(s.mapping)},
                                       {"imported_at", format_utc(s.started_at)},
                                       {"chain_head", s.chain_head}});
@@ -84,6 +89,7 @@ int cmd_info(const CaseArgument& source, bool json, CliContext& context) {
     context.out << "case       " << db->path() << '\n';
     context.out << "events     " << info->events << " in " << info->streams << " streams, "
                 << info->rejected << " rejected lines\n";
+    if (info->relations) context.out << "relations  " << info->relations << " object-to-object\n";
     if (info->first)
         context.out << "span       " << format_utc(*info->first) << " to "
                     << format_utc(*info->last) << '\n';
@@ -95,7 +101,10 @@ int cmd_info(const CaseArgument& source, bool json, CliContext& context) {
         context.out << "  lines    " << s.lines << ": " << s.events << " events, " << s.rejected
                     << " rejected\n";
         context.out << "  times    " << s.naive_times << " without zone, read in " << s.source_tz
-                    << '\n';
+                    << ", " << s.zoned_times << " with zone\n";
+        if (s.attributes || s.relations)
+            context.out << "  objects  " << s.attributes << " attribute values, " << s.relations
+                        << " object-to-object relations\n";
         context.out << "  imported " << format_utc(s.started_at) << '\n';
         context.out << "  chain    " << s.chain_head << '\n';
     }
@@ -117,20 +126,41 @@ int cmd_rejects(const CaseArgument& source, bool json, CliContext& context) {
     if (!rejects) return report_error(context, rejects.error(), exit_internal);
     if (json) {
         ordered_json out = ordered_json::array();
-        for (const auto& r : *rejects)
+        for (const auto& r : *rejects) {
             out.push_back({{"source", r.source},
                            {"line", r.line},
                            {"byte_offset", r.byte_offset},
                            {"reason", r.reason},
                            {"excerpt", r.excerpt}});
+            if (!r.place.empty()) out.back()["place"] = r.place;
+        }
         context.out << out.dump(2) << '\n';
         return exit_ok;
     }
     for (const auto& r : *rejects)
-        context.out << printable(r.source) << ':' << r.line << ": " << printable(r.reason)
-                    << "\n    " << r.excerpt << '\n';
+        context.out << printable(r.source) << ':'
+                    << (r.place.empty() ? std::to_string(r.line)
+                        : r.line > 0 ? printable(r.place) + " (line " + std::to_string(r.line) + ")"
+                                     : printable(r.place))
+                    << ": " << printable(r.reason) << "\n    " << r.excerpt << '\n';
     context.out << rejects->size()
                 << (rejects->size() == 1 ? " rejected line\n" : " rejected lines\n");
+    return exit_ok;
+}
+
+int cmd_upgrade(const std::string& path, CliContext& context) {
+    if (!is_case_file(path))
+        return report_error(context, {"not an asof case file", path}, exit_bad_input);
+    auto db = sql::Db::open(path, sql::Db::Mode::read_write);
+    if (!db) return report_error(context, db.error(), exit_bad_input);
+    auto before = db->scalar_int("PRAGMA user_version");
+    if (!before) return report_error(context, before.error(), exit_internal);
+    if (auto ok = migrate_case(*db); !ok) return report_error(context, ok.error(), exit_bad_input);
+    if (*before == case_schema_version)
+        context.out << path << ": already at schema version " << case_schema_version << '\n';
+    else
+        context.out << path << ": upgraded from schema version " << *before << " to "
+                    << case_schema_version << '\n';
     return exit_ok;
 }
 

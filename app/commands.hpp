@@ -30,6 +30,8 @@ struct ImportArgs {
     std::string source_tz = "UTC";
     bool strict = false;
     bool quiet = false;
+    std::optional<std::string> table;     // SQLite snapshot: the event table
+    std::optional<std::string> delimiter; // CSV: one character, or "tab"
 };
 
 struct EventsArgs {
@@ -100,6 +102,8 @@ int cmd_import(const ImportArgs& args, CliContext& context);
 int cmd_info(const CaseArgument& source, bool json, CliContext& context);
 int cmd_rejects(const CaseArgument& source, bool json, CliContext& context);
 int cmd_verify(const CaseArgument& source, bool json, CliContext& context);
+// `asof upgrade CASE`: migrates a case file written by an older asof to this schema, in place.
+int cmd_upgrade(const std::string& path, CliContext& context);
 int cmd_events(const EventsArgs& args, CliContext& context);
 int cmd_query(const QueryArgs& args, CliContext& context);
 int cmd_replay(const ReplayArgs& args, CliContext& context);

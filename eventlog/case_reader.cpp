@@ -53,9 +53,16 @@ Result<sql::Db> open_case(const std::string& path) {
     if (!db) return db;
     auto version = db->scalar_int("PRAGMA user_version");
     if (!version) return tl::unexpected(version.error());
+    if (*version < case_schema_version)
+        return fail("case file has schema version " + std::to_string(*version) +
+                        ", older than this asof's " + std::to_string(case_schema_version) +
+                        "; it is opened read-only here, so upgrade it first: `asof upgrade " +
+                        path + "` (or upgrade a copy and keep the original)",
+                    path);
     if (*version != case_schema_version)
         return fail("case file has schema version " + std::to_string(*version) +
-                        " and this asof reads version " + std::to_string(case_schema_version),
+                        " and this asof reads version " + std::to_string(case_schema_version) +
+                        "; upgrade asof",
                     path);
     // Reads map the file instead of copying pages through read(): random lookups of events
     // and payloads (a listing joins them by seq) then cost no system call each.
@@ -74,13 +81,16 @@ Result<CaseInfo> read_case_info(sql::Db& db) {
     info.events = totals->column_int(0);
     info.streams = totals->column_int(1);
     info.rejected = totals->column_int(2);
+    auto relations = db.scalar_int("SELECT count(*) FROM stream_relations");
+    if (!relations) return tl::unexpected(relations.error());
+    info.relations = *relations;
     if (!totals->column_is_null(3)) info.first = from_micros(totals->column_int(3));
     if (!totals->column_is_null(4)) info.last = from_micros(totals->column_int(4));
 
     auto sources = db.prepare(
         "SELECT id, source_path, source_name, source_sha256, format, mapping, source_tz, "
-        "source_size, lines, events, rejected, naive_times, started_at, finished_at, chain_head "
-        "FROM imports ORDER BY id");
+        "source_size, lines, events, rejected, naive_times, started_at, finished_at, chain_head, "
+        "zoned_times, attributes, relations FROM imports ORDER BY id");
     if (!sources) return tl::unexpected(sources.error());
     auto listed = sources->each([&](const sql::Stmt& row) {
         SourceInfo source;
@@ -99,6 +109,9 @@ Result<CaseInfo> read_case_info(sql::Db& db) {
         source.started_at = from_micros(row.column_int(12));
         if (!row.column_is_null(13)) source.finished_at = from_micros(row.column_int(13));
         source.chain_head = to_hex(row.column_blob(14));
+        source.zoned_times = row.column_int(15);
+        source.attributes = row.column_int(16);
+        source.relations = row.column_int(17);
         info.sources.push_back(std::move(source));
     });
     if (!listed) return tl::unexpected(listed.error());
@@ -117,13 +130,14 @@ Result<CaseInfo> read_case_info(sql::Db& db) {
 
 Result<std::vector<RejectInfo>> read_rejects(sql::Db& db) {
     auto stmt = db.prepare(
-        "SELECT i.source_name, r.line, r.byte_offset, r.reason, r.excerpt FROM rejects r "
-        "JOIN imports i ON i.id = r.import_id ORDER BY r.import_id, r.line");
+        "SELECT i.source_name, r.line, r.byte_offset, r.reason, r.excerpt, r.place FROM rejects r "
+        "JOIN imports i ON i.id = r.import_id ORDER BY r.import_id, r.line, r.id");
     if (!stmt) return tl::unexpected(stmt.error());
     std::vector<RejectInfo> rejects;
     auto done = stmt->each([&](const sql::Stmt& row) {
         rejects.push_back({std::string(row.column_text(0)), row.column_int(1), row.column_int(2),
-                           std::string(row.column_text(3)), std::string(row.column_text(4))});
+                           std::string(row.column_text(3)), std::string(row.column_text(4)),
+                           std::string(row.column_text(5))});
     });
     if (!done) return tl::unexpected(done.error());
     return rejects;

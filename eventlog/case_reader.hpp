@@ -22,6 +22,7 @@ struct SourceInfo {
     std::int64_t id = 0;
     std::string path, name, sha256, format, mapping, source_tz;
     std::int64_t size = 0, lines = 0, events = 0, rejected = 0, naive_times = 0;
+    std::int64_t zoned_times = 0, attributes = 0, relations = 0;
     Timestamp started_at{};
     std::optional<Timestamp> finished_at;
     std::string chain_head; // hex
@@ -36,6 +37,7 @@ struct FindingInfo {
 
 struct CaseInfo {
     std::int64_t events = 0, streams = 0, rejected = 0;
+    std::int64_t relations = 0; // object-to-object relations
     std::optional<Timestamp> first, last;
     std::vector<SourceInfo> sources;
     std::vector<FindingInfo> findings;
@@ -47,6 +49,7 @@ struct RejectInfo {
     std::string source; // the source's file name
     std::int64_t line = 0, byte_offset = 0;
     std::string reason, excerpt;
+    std::string place; // "row 17", an element path; empty for line-based sources
 };
 
 Result<std::vector<RejectInfo>> read_rejects(sql::Db& db);

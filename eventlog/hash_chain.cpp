@@ -73,4 +73,40 @@ Digest chain_next(Sha256& hasher, const Digest& previous, std::string_view canon
     return hasher.finish();
 }
 
+void canonical_link_bytes(std::int64_t seq, std::string_view stream,
+                          std::optional<std::string_view> qualifier, std::string& out) {
+    out.clear();
+    out.append(std::string_view{"asof-link-v1", 13});
+    put_int(out, seq);
+    put_text(out, stream);
+    put_text(out, qualifier);
+}
+
+void canonical_attribute_bytes(std::string_view stream, std::optional<std::int64_t> ts,
+                               std::string_view name, std::string_view value, std::string& out) {
+    out.clear();
+    out.append(std::string_view{"asof-attribute-v1", 18});
+    put_text(out, stream);
+    put_int(out, ts);
+    put_text(out, name);
+    put_text(out, value);
+}
+
+void canonical_relation_bytes(std::string_view from, std::string_view to,
+                              std::optional<std::string_view> qualifier, std::string& out) {
+    out.clear();
+    out.append(std::string_view{"asof-relation-v1", 17});
+    put_text(out, from);
+    put_text(out, to);
+    put_text(out, qualifier);
+}
+
+Digest SideChain::head(Sha256& hasher) const {
+    hasher.update(std::string_view{"asof-side-v1", 13});
+    hasher.update(std::span<const unsigned char>(links));
+    hasher.update(std::span<const unsigned char>(attributes));
+    hasher.update(std::span<const unsigned char>(relations));
+    return hasher.finish();
+}
+
 } // namespace asof

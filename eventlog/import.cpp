@@ -1,17 +1,17 @@
 // Imports source logs into a case file: atomically, never writing the source, counting every line.
-// A reader thread splits and parses lines and extends the hash chain; the calling thread
-// writes the rows to SQLite. Batches pass between them through a small bounded queue, which
-// bounds memory whatever the size of the source.
+// Every format is read through a RowSource (row_source.hpp). A reader thread drains it, numbers
+// the events and extends the hash chain and the side chain; the calling thread writes the rows
+// to SQLite. Batches pass between them through a small bounded queue, which bounds memory
+// whatever the size of the source.
 #include "eventlog/import.hpp"
 
 #include "eventlog/case_schema.hpp"
 #include "eventlog/hash_chain.hpp"
 #include "eventlog/integrity.hpp"
-#include "eventlog/json_text.hpp"
-#include "eventlog/jsonl_parser.hpp"
-#include "eventlog/source_reader.hpp"
+#include "eventlog/row_source.hpp"
 #include "eventlog/stream_name.hpp"
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
@@ -29,23 +29,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::size_t batch_lines = 4096;
 constexpr std::size_t queue_batches = 4;
-constexpr std::size_t read_chunk = std::size_t{4} << 20;
-
-struct RejectRow {
-    std::int64_t line;
-    std::int64_t byte_offset;
-    std::string reason;
-    std::string excerpt;
-};
 
 struct Batch {
-    std::vector<EventRow> events; // seq = first_seq + index
-    std::vector<Digest> hashes;
-    std::vector<RejectRow> rejects;
-    std::int64_t first_seq = 0;
-    std::int64_t lines = 0; // non-empty lines in this batch
+    RowBatch rows;
+    std::vector<Digest> hashes; // chain value after each of rows.events
+    std::int64_t first_seq = 0; // seq of rows.events[0]
     bool last = false;
     std::optional<Error> error;
 };
@@ -89,172 +78,97 @@ private:
 
 // What the reader thread needs to know, and what it reports back when done.
 struct ReadJob {
-    SourceReader* reader;
-    JsonlParser* parser;
+    RowSource* source;
     std::int64_t first_seq;
     Digest chain;
-    bool strict;
     const std::atomic<bool>* cancel;
     std::atomic<std::uint64_t> raw_bytes{0};
     // Results, valid after the last batch:
     Digest final_chain{};
-    std::int64_t naive_times = 0;
+    SideChain side{};
 };
 
-// Names what a file looks like when it is clearly not JSON Lines, from its first bytes.
-std::string sniff_not_jsonl(std::string_view head) {
-    if (head.starts_with(std::string_view("SQLite format 3\0", 16)))
-        return "a SQLite database (SQLite snapshots are not supported by this version)";
-    std::size_t i = 0;
-    if (head.starts_with("\xEF\xBB\xBF")) i = 3;
-    while (i < head.size() &&
-           (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n'))
-        ++i;
-    if (i < head.size() && head[i] == '<')
-        return "XML (XES and OCEL XML are not supported by this version)";
-    if (head.starts_with("PK\x03\x04")) return "a ZIP archive";
-    if (head.starts_with("\x7f"
-                         "ELF"))
-        return "an executable (ELF)";
-    if (head.starts_with("%PDF-")) return "a PDF document";
-    if (head.starts_with(std::string_view("\x28\xb5\x2f\xfd", 4))) return "zstd-compressed data";
-    if (head.starts_with("BZh")) return "bzip2-compressed data";
-    return {};
+// Keeps an event's further links canonical: none to its primary stream, one per stream (the
+// first given), ordered by stream name, the order the side chain and verify use.
+void tidy_links(EventRow& row) {
+    if (row.links.empty()) return;
+    std::stable_sort(row.links.begin(), row.links.end(),
+                     [](const StreamLink& a, const StreamLink& b) { return a.stream < b.stream; });
+    auto last =
+        std::unique(row.links.begin(), row.links.end(),
+                    [](const StreamLink& a, const StreamLink& b) { return a.stream == b.stream; });
+    row.links.erase(last, row.links.end());
+    std::erase_if(row.links, [&](const StreamLink& link) { return link.stream == row.stream; });
 }
 
-bool is_blank(std::string_view line) {
-    for (char c : line)
-        if (c != ' ' && c != '\t' && c != '\r') return false;
-    return true;
+std::optional<std::string_view> view(const std::optional<std::string>& text) {
+    if (!text) return std::nullopt;
+    return std::string_view(*text);
 }
 
-// The reader thread: splits the source into lines, parses each, and emits batches.
+// The reader thread: drains the source batch by batch, numbers the events and chains them.
 void read_source(ReadJob& job, BatchQueue& queue) {
-    std::vector<char> buffer(read_chunk + JsonlParser::padding);
-    std::size_t begin = 0, end = 0;
-    std::int64_t buffer_offset = 0; // decompressed offset of buffer[0]
-    std::int64_t line_number = 0;
     std::int64_t next_seq = job.first_seq;
-    bool eof = false, skipping_long = false, first_chunk = true;
     Digest chain = job.chain;
+    SideChain side{};
     Sha256 hasher;
     std::string canonical;
-
-    Batch batch;
-    batch.first_seq = next_seq;
-    auto flush = [&](bool last) {
-        batch.last = last;
-        std::int64_t first = next_seq;
+    for (;;) {
+        if (queue.closed()) return;
+        Batch batch;
+        batch.first_seq = next_seq;
+        bool more = false;
+        if (job.cancel && job.cancel->load()) {
+            batch.error = Error{"import interrupted", ""};
+        } else {
+            try {
+                auto got = job.source->next(batch.rows);
+                if (got)
+                    more = *got;
+                else
+                    batch.error = got.error();
+            } catch (const std::exception& failure) {
+                batch.error = Error{std::string("internal error while reading: ") + failure.what(),
+                                    "", ErrorKind::environment};
+            }
+        }
+        batch.hashes.reserve(batch.rows.events.size());
+        for (EventRow& row : batch.rows.events) {
+            tidy_links(row);
+            canonical_bytes(canonical_fields(row), canonical);
+            chain = chain_next(hasher, chain, canonical);
+            batch.hashes.push_back(chain);
+            for (const StreamLink& link : row.links) {
+                canonical_link_bytes(next_seq, link.stream, view(link.qualifier), canonical);
+                side.links = chain_next(hasher, side.links, canonical);
+                ++side.count;
+            }
+            ++next_seq;
+        }
+        for (const StreamAttribute& attribute : batch.rows.attributes) {
+            std::optional<std::int64_t> ts;
+            if (attribute.ts) ts = attribute.ts->time_since_epoch().count();
+            canonical_attribute_bytes(attribute.stream, ts, attribute.name, attribute.value,
+                                      canonical);
+            side.attributes = chain_next(hasher, side.attributes, canonical);
+            ++side.count;
+        }
+        for (const StreamRelation& relation : batch.rows.relations) {
+            canonical_relation_bytes(relation.from, relation.to, view(relation.qualifier),
+                                     canonical);
+            side.relations = chain_next(hasher, side.relations, canonical);
+            ++side.count;
+        }
+        job.raw_bytes.store(job.source->raw_consumed(), std::memory_order_relaxed);
+        batch.last = !more || batch.error;
+        if (batch.last) {
+            job.final_chain = chain;
+            job.side = side;
+            queue.push(std::move(batch));
+            return;
+        }
         queue.push(std::move(batch));
-        batch = Batch{};
-        batch.first_seq = first;
-    };
-    auto reject = [&](std::int64_t line, std::int64_t offset, std::string reason,
-                      std::string_view text) {
-        batch.rejects.push_back({line, offset, std::move(reason), printable_excerpt(text)});
-        ++batch.lines;
-    };
-    auto handle_line = [&](std::string_view line, std::int64_t offset) {
-        ++line_number;
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        if (is_blank(line)) return;
-        if (line.size() > JsonlParser::max_line_bytes) {
-            reject(line_number, offset, "line longer than 16 MiB", line);
-            return;
-        }
-        EventRow& row = batch.events.emplace_back();
-        auto parsed = job.parser->parse(line, row);
-        if (!parsed) {
-            batch.events.pop_back();
-            reject(line_number, offset, std::move(parsed.error().message), line);
-            return;
-        }
-        ++batch.lines;
-        row.line = line_number;
-        row.byte_offset = offset;
-        if (row.naive_time) ++job.naive_times;
-        canonical_bytes(canonical_fields(row), canonical);
-        chain = chain_next(hasher, chain, canonical);
-        batch.hashes.push_back(chain);
-        ++next_seq;
-    };
-
-    try {
-        for (;;) {
-            if (job.cancel && job.cancel->load()) {
-                batch.error = Error{"import interrupted", ""};
-                break;
-            }
-            if (queue.closed()) return;
-            // Lines wholly inside [begin, end).
-            while (begin < end) {
-                auto* start = buffer.data() + begin;
-                auto* newline = static_cast<char*>(std::memchr(start, '\n', end - begin));
-                if (!newline) break;
-                std::size_t length = static_cast<std::size_t>(newline - start);
-                std::int64_t offset = buffer_offset + static_cast<std::int64_t>(begin);
-                if (skipping_long) {
-                    skipping_long = false;
-                } else {
-                    handle_line(std::string_view(start, length), offset);
-                }
-                begin += length + 1;
-                if (batch.lines >= static_cast<std::int64_t>(batch_lines)) flush(false);
-                if (job.strict && !batch.rejects.empty()) break;
-            }
-            if (job.strict && !batch.rejects.empty()) break;
-            if (eof) {
-                if (begin < end && !skipping_long)
-                    handle_line(std::string_view(buffer.data() + begin, end - begin),
-                                buffer_offset + static_cast<std::int64_t>(begin));
-                break;
-            }
-            // Keep the partial line, then read more after it.
-            std::size_t partial = end - begin;
-            if (skipping_long) {
-                buffer_offset += static_cast<std::int64_t>(end);
-                begin = end = 0;
-            } else if (partial > JsonlParser::max_line_bytes) {
-                ++line_number;
-                reject(line_number, buffer_offset + static_cast<std::int64_t>(begin),
-                       "line longer than 16 MiB", std::string_view(buffer.data() + begin, partial));
-                skipping_long = true;
-                buffer_offset += static_cast<std::int64_t>(end);
-                begin = end = 0;
-                if (job.strict) break;
-            } else {
-                std::memmove(buffer.data(), buffer.data() + begin, partial);
-                buffer_offset += static_cast<std::int64_t>(begin);
-                begin = 0;
-                end = partial;
-                if (buffer.size() - JsonlParser::padding - end < read_chunk / 2)
-                    buffer.resize(buffer.size() * 2);
-            }
-            auto got =
-                job.reader->read(buffer.data() + end, buffer.size() - JsonlParser::padding - end);
-            if (!got) {
-                batch.error = got.error();
-                break;
-            }
-            if (first_chunk && *got > 0) {
-                first_chunk = false;
-                std::string what = sniff_not_jsonl(std::string_view(buffer.data(), *got));
-                if (!what.empty()) {
-                    batch.error = Error{"not JSON Lines: the file is " + what, ""};
-                    break;
-                }
-                if (std::string_view(buffer.data(), *got).starts_with("\xEF\xBB\xBF")) begin = 3;
-            }
-            end += *got;
-            eof = *got == 0;
-            job.raw_bytes.store(job.reader->raw_consumed(), std::memory_order_relaxed);
-        }
-    } catch (const std::exception& failure) {
-        batch.error = Error{std::string("internal error while reading: ") + failure.what(), "",
-                            ErrorKind::environment};
     }
-    job.final_chain = chain;
-    flush(true);
 }
 
 constexpr const char* new_case_pragmas =
@@ -266,6 +180,7 @@ constexpr const char* import_pragmas = "PRAGMA cache_size = -24576; PRAGMA threa
 struct StreamState {
     std::int64_t id;
     StreamVersions versions;
+    bool has_kind = false; // the stored stream has a kind (derived or declared)
 };
 
 struct StringHash {
@@ -275,53 +190,76 @@ struct StringHash {
     }
 };
 
+// What one source added besides events, counted by the writer.
+struct WriteCounts {
+    std::int64_t attributes = 0, relations = 0, findings = 0;
+};
+
 // Writes one source's batches into the open case; owns the prepared statements.
 class CaseWriter {
 public:
     static Result<CaseWriter> open(sql::Db& db) {
         CaseWriter writer(db);
-        auto insert_event = db.prepare(
-            "INSERT INTO events (seq, event_id, ts, recorded_ts, type, stream_id, version, actor, "
-            "import_id, line, byte_offset) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
-        auto insert_payload = db.prepare(
-            "INSERT INTO event_payloads (seq, data, meta, hash) VALUES (?1, ?2, ?3, ?4)");
-        auto insert_stream =
-            db.prepare("INSERT INTO streams (name, kind, key) VALUES (?1, ?2, ?3)");
-        auto insert_reject =
-            db.prepare("INSERT INTO rejects (import_id, line, byte_offset, reason, excerpt) "
-                       "VALUES (?1, ?2, ?3, ?4, ?5)");
-        for (auto* stmt : {&insert_event, &insert_payload, &insert_stream, &insert_reject})
-            if (!*stmt) return tl::unexpected(stmt->error());
-        writer.insert_event_.emplace(std::move(*insert_event));
-        writer.insert_payload_.emplace(std::move(*insert_payload));
-        writer.insert_stream_.emplace(std::move(*insert_stream));
-        writer.insert_reject_.emplace(std::move(*insert_reject));
+        const std::pair<std::optional<sql::Stmt>*, const char*> statements[] = {
+            {&writer.insert_event_,
+             "INSERT INTO events (seq, event_id, ts, recorded_ts, type, stream_id, version, "
+             "actor, import_id, line, byte_offset) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+             "?10, ?11)"},
+            {&writer.insert_payload_,
+             "INSERT INTO event_payloads (seq, data, meta, hash) VALUES (?1, ?2, ?3, ?4)"},
+            {&writer.insert_stream_, "INSERT INTO streams (name, kind, key) VALUES (?1, ?2, ?3)"},
+            {&writer.declare_stream_, "UPDATE streams SET kind = ?2, key = ?3 WHERE id = ?1"},
+            {&writer.insert_reject_,
+             "INSERT INTO rejects (import_id, line, byte_offset, reason, excerpt, place) "
+             "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
+            {&writer.insert_link_,
+             "INSERT INTO event_streams (stream_id, ts, seq, qualifier) VALUES (?1, ?2, ?3, ?4)"},
+            {&writer.insert_attribute_,
+             "INSERT INTO stream_attributes (stream_id, ts, name, value, import_id) "
+             "VALUES (?1, ?2, ?3, ?4, ?5)"},
+            {&writer.insert_relation_,
+             "INSERT INTO stream_relations (from_stream, to_stream, qualifier, import_id) "
+             "VALUES (?1, ?2, ?3, ?4)"},
+            {&writer.insert_finding_,
+             "INSERT INTO findings (import_id, kind, stream_id, seq, detail) "
+             "VALUES (?1, ?2, ?3, ?4, ?5)"},
+        };
+        for (auto [slot, text] : statements) {
+            auto stmt = db.prepare(text);
+            if (!stmt) return tl::unexpected(stmt.error());
+            slot->emplace(std::move(*stmt));
+        }
 
-        auto streams = db.prepare("SELECT id, name FROM streams");
+        auto streams = db.prepare("SELECT id, name, kind IS NOT NULL FROM streams");
         if (!streams) return tl::unexpected(streams.error());
         auto done = streams->each([&](const sql::Stmt& row) {
             writer.streams_.emplace(std::string(row.column_text(1)),
-                                    StreamState{row.column_int(0), {}});
+                                    StreamState{row.column_int(0), {}, row.column_int(2) != 0});
         });
         if (!done) return tl::unexpected(done.error());
         if (auto ok = writer.seed_versions(); !ok) return tl::unexpected(ok.error());
         return writer;
     }
 
-    Result<void> write(const Batch& batch, std::int64_t import_id) {
+    Result<void> write(const Batch& batch, std::int64_t import_id, WriteCounts& counts) {
+        const RowBatch& rows = batch.rows;
+        for (const DeclaredStream& declared : rows.streams)
+            if (auto stream = stream_for(declared.name, &declared); !stream)
+                return tl::unexpected(stream.error());
         sql::Stmt& events = *insert_event_;
         sql::Stmt& payloads = *insert_payload_;
-        for (std::size_t i = 0; i < batch.events.size(); ++i) {
-            const EventRow& row = batch.events[i];
+        for (std::size_t i = 0; i < rows.events.size(); ++i) {
+            const EventRow& row = rows.events[i];
             std::int64_t seq = batch.first_seq + static_cast<std::int64_t>(i);
+            std::int64_t ts = row.ts.time_since_epoch().count();
             auto stream = stream_for(row.stream);
             if (!stream) return tl::unexpected(stream.error());
             if (row.version)
-                versions_.observe((*stream)->versions, (*stream)->id, seq, *row.version,
-                                  row.ts.time_since_epoch().count(), row.line);
+                versions_.observe((*stream)->versions, (*stream)->id, seq, *row.version, ts,
+                                  row.line);
             events.bind(1, seq);
             events.bind(2, row.event_id);
-            events.bind(3, std::int64_t{row.ts.time_since_epoch().count()});
+            events.bind(3, ts);
             if (row.recorded)
                 events.bind(4, std::int64_t{row.recorded->time_since_epoch().count()});
             else
@@ -339,17 +277,80 @@ public:
             if (row.meta) payloads.bind(3, std::string_view(*row.meta), false);
             payloads.bind_blob(4, batch.hashes[i], false);
             if (auto ok = payloads.run(); !ok) return ok;
+            for (const StreamLink& link : row.links) {
+                auto linked = stream_for(link.stream);
+                if (!linked) return tl::unexpected(linked.error());
+                insert_link_->bind(1, (*linked)->id)
+                    .bind(2, ts)
+                    .bind(3, seq)
+                    .bind(4, link.qualifier);
+                if (auto ok = insert_link_->run(); !ok) return ok;
+                any_links_ = true;
+            }
         }
-        for (const RejectRow& reject : batch.rejects) {
+        for (const StreamAttribute& attribute : rows.attributes) {
+            auto stream = stream_for(attribute.stream);
+            if (!stream) return tl::unexpected(stream.error());
+            insert_attribute_->bind(1, (*stream)->id);
+            if (attribute.ts)
+                insert_attribute_->bind(2, std::int64_t{attribute.ts->time_since_epoch().count()});
+            else
+                insert_attribute_->bind_null(2);
+            insert_attribute_->bind(3, attribute.name).bind(4, attribute.value).bind(5, import_id);
+            if (auto ok = insert_attribute_->run(); !ok) return ok;
+            ++counts.attributes;
+        }
+        for (const StreamRelation& relation : rows.relations) {
+            auto from = stream_for(relation.from);
+            if (!from) return tl::unexpected(from.error());
+            auto to = stream_for(relation.to);
+            if (!to) return tl::unexpected(to.error());
+            insert_relation_->bind(1, (*from)->id)
+                .bind(2, (*to)->id)
+                .bind(3, relation.qualifier)
+                .bind(4, import_id);
+            if (auto ok = insert_relation_->run(); !ok) return ok;
+            ++counts.relations;
+        }
+        for (const RejectRow& reject : rows.rejects) {
             insert_reject_->bind(1, import_id)
                 .bind(2, reject.line)
                 .bind(3, reject.byte_offset)
                 .bind(4, reject.reason)
-                .bind(5, reject.excerpt);
+                .bind(5, reject.excerpt)
+                .bind(6, reject.place);
             if (auto ok = insert_reject_->run(); !ok) return ok;
+        }
+        for (const SourceFinding& finding : rows.findings) {
+            std::optional<std::int64_t> stream_id, seq;
+            if (!finding.stream.empty()) {
+                auto stream = stream_for(finding.stream);
+                if (!stream) return tl::unexpected(stream.error());
+                stream_id = (*stream)->id;
+            }
+            if (finding.event_index && *finding.event_index < rows.events.size())
+                seq = batch.first_seq + static_cast<std::int64_t>(*finding.event_index);
+            if (auto ok = add_finding(import_id, finding.kind, stream_id, seq, finding.detail); !ok)
+                return ok;
+            ++counts.findings;
         }
         return {};
     }
+
+    // Stores one integrity finding of the import.
+    Result<void> add_finding(std::int64_t import_id, std::string_view kind,
+                             std::optional<std::int64_t> stream_id, std::optional<std::int64_t> seq,
+                             std::string_view detail) {
+        insert_finding_->bind(1, import_id)
+            .bind(2, kind)
+            .bind(3, stream_id)
+            .bind(4, seq)
+            .bind(5, detail);
+        return insert_finding_->run();
+    }
+
+    // Whether some event written so far belongs to more than one stream.
+    bool any_links() const { return any_links_; }
 
     // Frees the per-stream state once every source is written.
     void release_streams() {
@@ -369,18 +370,34 @@ public:
 private:
     explicit CaseWriter(sql::Db& db) : db_(&db) {}
 
-    Result<StreamState*> stream_for(const std::string& name) {
+    // The stream named `name`, created on first use with the declared kind and key, else the
+    // ones derived from the name. A declaration gives a kind to a stream created without one.
+    Result<StreamState*> stream_for(const std::string& name,
+                                    const DeclaredStream* declared = nullptr) {
+        bool declares = declared && declared->kind;
         auto found = streams_.find(std::string_view(name));
-        if (found != streams_.end()) return &found->second;
-        auto kind_key = derive_kind_key(name);
+        if (found != streams_.end()) {
+            StreamState& state = found->second;
+            if (declares && !state.has_kind) {
+                declare_stream_->bind(1, state.id).bind(2, *declared->kind).bind(3, declared->key);
+                if (auto ok = declare_stream_->run(); !ok) return tl::unexpected(ok.error());
+                state.has_kind = true;
+            }
+            return &state;
+        }
         insert_stream_->bind(1, name);
-        if (kind_key)
+        bool has_kind = true;
+        if (declares) {
+            insert_stream_->bind(2, *declared->kind).bind(3, declared->key);
+        } else if (auto kind_key = derive_kind_key(name)) {
             insert_stream_->bind(2, kind_key->kind).bind(3, kind_key->key);
-        else
+        } else {
             insert_stream_->bind_null(2).bind_null(3);
+            has_kind = false;
+        }
         if (auto ok = insert_stream_->run(); !ok) return tl::unexpected(ok.error());
         std::int64_t id = sqlite3_last_insert_rowid(db_->handle());
-        return &streams_.emplace(name, StreamState{id, {}}).first->second;
+        return &streams_.emplace(name, StreamState{id, {}, has_kind}).first->second;
     }
 
     // Starts each known stream's version check from its highest stored version, so that an
@@ -402,9 +419,11 @@ private:
     }
 
     sql::Db* db_;
-    std::optional<sql::Stmt> insert_event_, insert_payload_, insert_stream_, insert_reject_;
+    std::optional<sql::Stmt> insert_event_, insert_payload_, insert_stream_, declare_stream_,
+        insert_reject_, insert_link_, insert_attribute_, insert_relation_, insert_finding_;
     std::unordered_map<std::string, StreamState, StringHash, std::equal_to<>> streams_;
     VersionCheck versions_;
+    bool any_links_ = false;
 };
 
 bool same_file(const std::string& a, const std::string& b) {
@@ -428,12 +447,6 @@ Result<void> sync_file(const std::string& path) {
     return {};
 }
 
-// The format to read a source as. JSON Lines is the only format of this version; whatever the
-// extension, the content is checked while reading and other formats are named in the error.
-std::string detect_format(const std::string& requested) {
-    return requested == "auto" ? "jsonl" : requested;
-}
-
 // The import's state across its sources.
 struct ImportRun {
     sql::Db& db;
@@ -444,18 +457,36 @@ struct ImportRun {
     CaseWriter writer;
 };
 
+// The key a source is recognised by when imported again: the SHA-256 of its bytes, and for a
+// table of a SQLite snapshot the table too ("<sha256>#table=NAME"), since one snapshot holds
+// several tables.
+std::string source_key(const RowSource& source, const ImportOptions& options) {
+    std::string key = to_hex(source.raw_digest());
+    if (source.format() == "sqlite" && options.table) key += "#table=" + *options.table;
+    return key;
+}
+
 // Imports one source into the open case inside a savepoint; rolls back if the case already
 // held a source with the same hash (known only once the whole source is read).
 Result<SourceOutcome> import_one(ImportRun& run, const std::string& path) {
     SourceOutcome outcome;
     outcome.path = path;
-    outcome.format = detect_format(run.options.format);
-    if (outcome.format != "jsonl")
-        return fail("unsupported format \"" + outcome.format + "\" (this version reads jsonl)",
-                    path);
-
-    auto reader = SourceReader::open(path);
-    if (!reader) return tl::unexpected(reader.error());
+    RowSourceOptions source_options;
+    source_options.map = run.map;
+    source_options.source_zone = run.zone;
+    source_options.delimiter = run.options.delimiter;
+    source_options.table = run.options.table;
+    source_options.cancel = run.options.cancel;
+    auto opened = run.options.open_source
+                      ? run.options.open_source(path)
+                      : open_row_source(path, run.options.format, source_options);
+    if (!opened) {
+        Error error = opened.error();
+        if (error.where.empty()) error.where = path;
+        return tl::unexpected(std::move(error));
+    }
+    RowSource& source = **opened;
+    outcome.format = source.format();
 
     auto max_seq = run.db.scalar_int("SELECT coalesce(max(seq), 0) FROM events");
     if (!max_seq) return tl::unexpected(max_seq.error());
@@ -486,42 +517,43 @@ Result<SourceOutcome> import_one(ImportRun& run, const std::string& path) {
     auto absolute = fs::absolute(path, ec);
     insert_import->bind(1, ec ? path : absolute.string())
         .bind(2, fs::path(path).filename().string())
-        .bind(3, static_cast<std::int64_t>(reader->raw_size()))
+        .bind(3, static_cast<std::int64_t>(source.raw_size()))
         .bind(4, "pending:" + path)
         .bind(5, outcome.format)
-        .bind(6, run.map.describe_json())
+        .bind(6, source.mapping_json())
         .bind(7, run.options.source_tz)
         .bind(8, import_options_json(run.options))
         .bind(9, std::int64_t{run.now.time_since_epoch().count()});
     if (auto ok = insert_import->run(); !ok) return abandon(ok.error());
     std::int64_t import_id = sqlite3_last_insert_rowid(run.db.handle());
 
-    JsonlParser parser(run.map, run.zone);
-    ReadJob job{&*reader, &parser, *max_seq + 1, chain, run.options.strict, run.options.cancel};
+    ReadJob job{&source, *max_seq + 1, chain, run.options.cancel};
     BatchQueue queue;
     std::thread reader_thread([&] { read_source(job, queue); });
 
     std::optional<Error> failure;
+    WriteCounts counts;
     auto last_report = std::chrono::steady_clock::now();
     ImportProgress progress;
     progress.source = path;
-    progress.raw_total = reader->raw_size();
+    progress.raw_total = source.raw_size();
     for (;;) {
         Batch batch = queue.pop();
         if (!failure) {
-            if (auto ok = run.writer.write(batch, import_id); !ok) failure = ok.error();
+            if (auto ok = run.writer.write(batch, import_id, counts); !ok) failure = ok.error();
         }
-        outcome.events += static_cast<std::int64_t>(batch.events.size());
-        outcome.rejected += static_cast<std::int64_t>(batch.rejects.size());
-        outcome.lines += batch.lines;
+        outcome.events += static_cast<std::int64_t>(batch.rows.events.size());
+        outcome.rejected += static_cast<std::int64_t>(batch.rows.rejects.size());
+        outcome.lines += batch.rows.units;
         if (!failure && batch.error) failure = batch.error;
-        if (!failure && run.options.strict && !batch.rejects.empty()) {
-            const RejectRow& first = batch.rejects.front();
+        if (!failure && run.options.strict && !batch.rows.rejects.empty()) {
+            const RejectRow& first = batch.rows.rejects.front();
             failure = Error{"rejected (--strict): " + first.reason,
-                            path + ":" + std::to_string(first.line)};
+                            path + ":" +
+                                (first.place.empty() ? std::to_string(first.line) : first.place)};
         }
         if (failure) {
-            queue.close(); // the reader stops at its next push or chunk; nothing more is read
+            queue.close(); // the reader stops at its next push or batch; nothing more is read
             break;
         }
         if (batch.last) break;
@@ -545,23 +577,45 @@ Result<SourceOutcome> import_one(ImportRun& run, const std::string& path) {
         run.options.on_progress(progress);
     }
 
-    outcome.sha256 = to_hex(reader->raw_digest());
-    outcome.naive_times = job.naive_times;
+    outcome.sha256 = source_key(source, run.options);
+    outcome.naive_times = source.naive_times();
+    outcome.zoned_times = source.zoned_times();
+    outcome.attributes = counts.attributes;
+    outcome.relations = counts.relations;
+    outcome.findings = counts.findings;
     auto known = run.db.prepare("SELECT count(*) FROM imports WHERE source_sha256 = ?1");
     if (!known) return abandon(known.error());
     known->bind(1, outcome.sha256);
     if (auto row = known->step(); !row) return abandon(row.error());
     if (known->column_int(0) > 0) {
         (void)run.db.exec("ROLLBACK TO source; RELEASE source");
-        return SourceOutcome{path, outcome.sha256, outcome.format, 0, 0, 0, 0, 0, true};
+        SourceOutcome again;
+        again.path = path;
+        again.sha256 = outcome.sha256;
+        again.format = outcome.format;
+        again.already_imported = true;
+        return again;
+    }
+
+    if (outcome.naive_times > 0 && outcome.zoned_times > 0) {
+        std::string detail =
+            std::to_string(outcome.naive_times) +
+            (outcome.naive_times == 1 ? " naive time read in " : " naive times read in ") +
+            run.options.source_tz + ", " + std::to_string(outcome.zoned_times) + " zoned";
+        if (auto ok = run.writer.add_finding(import_id, "mixed_time_zones", std::nullopt,
+                                             std::nullopt, detail);
+            !ok)
+            return abandon(ok.error());
+        ++outcome.findings;
     }
 
     std::int64_t first_seq = *max_seq + 1;
     std::int64_t last_seq = *max_seq + outcome.events;
     auto update = run.db.prepare(
         "UPDATE imports SET source_sha256 = ?2, finished_at = ?3, lines = ?4, events = ?5, "
-        "rejected = ?6, naive_times = ?7, first_seq = ?8, last_seq = ?9, chain_head = ?10 "
-        "WHERE id = ?1");
+        "rejected = ?6, naive_times = ?7, first_seq = ?8, last_seq = ?9, chain_head = ?10, "
+        "zoned_times = ?11, attributes = ?12, relations = ?13, side_chain_head = ?14, "
+        "mapping = ?15 WHERE id = ?1");
     if (!update) return abandon(update.error());
     update->bind(1, import_id)
         .bind(2, outcome.sha256)
@@ -575,6 +629,13 @@ Result<SourceOutcome> import_one(ImportRun& run, const std::string& path) {
     else
         update->bind_null(8).bind_null(9);
     update->bind_blob(10, job.final_chain);
+    update->bind(11, outcome.zoned_times).bind(12, outcome.attributes).bind(13, outcome.relations);
+    Sha256 hasher;
+    if (job.side.count > 0)
+        update->bind_blob(14, job.side.head(hasher));
+    else
+        update->bind_null(14);
+    update->bind(15, source.mapping_json());
     if (auto ok = update->run(); !ok) return abandon(ok.error());
     if (auto ok = run.db.exec("RELEASE source"); !ok) return tl::unexpected(ok.error());
     return outcome;
@@ -602,7 +663,7 @@ Result<void> finish_import(ImportRun& run, SourceOutcome& outcome, VersionCheck&
 
     auto count = record_findings(run.db, import_id, first, last, run.now, versions);
     if (!count) return tl::unexpected(count.error());
-    outcome.findings = *count;
+    outcome.findings += *count;
     return {};
 }
 
@@ -624,6 +685,8 @@ std::string import_options_json(const ImportOptions& options) {
         map ? nlohmann::ordered_json::parse(map->describe_json()) : nlohmann::ordered_json();
     out["source_tz"] = options.source_tz;
     out["strict"] = options.strict;
+    if (options.delimiter) out["delimiter"] = std::string(1, *options.delimiter);
+    if (options.table) out["table"] = *options.table;
     return out.dump();
 }
 
@@ -701,6 +764,12 @@ Result<ImportOutcome> import_sources(const std::vector<std::string>& sources,
             if (auto ok = finish_import(run, result.sources[i], version_checks[i]); !ok)
                 return tl::unexpected(ok.error());
         }
+        // Events of several streams are looked up by seq (read_event_detail).
+        if (run.writer.any_links())
+            if (auto ok = db->exec("CREATE INDEX IF NOT EXISTS event_streams_seq ON "
+                                   "event_streams (seq)");
+                !ok)
+                return tl::unexpected(ok.error());
         if (options.cancel && options.cancel->load()) return fail("import interrupted", case_path);
         if (auto ok = db->exec("INSERT OR REPLACE INTO case_info (key, value) VALUES "
                                "('asof_version', '" ASOF_VERSION "')");

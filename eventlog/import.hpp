@@ -9,9 +9,12 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <memory>
 #include <vector>
 
 namespace asof {
+
+class RowSource;
 
 // What an import is doing: reading a source (with byte counts), then the whole-case steps after
 // the last source, then done.
@@ -27,13 +30,19 @@ struct ImportProgress {
 };
 
 struct ImportOptions {
-    std::string format = "auto";   // auto | jsonl
+    // auto | jsonl | csv | xes | ocel-json | ocel-xml | ocel-sqlite | sqlite
+    std::string format = "auto";
     std::vector<std::string> map;  // KEY=FIELD overrides
     std::string source_tz = "UTC"; // zone of naive times
     bool strict = false;           // stop at the first reject, keep nothing
+    std::optional<char> delimiter;     // CSV; default: sniffed from the header row
+    std::optional<std::string> table;  // the table of a SQLite snapshot
     std::optional<Timestamp> now;  // the import's clock; default: the system clock
     std::function<void(const ImportProgress&)> on_progress; // called a few times a second
     const std::atomic<bool>* cancel = nullptr;              // set to stop the import
+    // How a source path becomes a RowSource; default: open_row_source() with the options above.
+    // Tests use it to feed rows of formats this build may not read.
+    std::function<Result<std::unique_ptr<RowSource>>(const std::string& path)> open_source;
 };
 
 // The options that shape a case's content, as canonical JSON (cache key and import record).
@@ -41,12 +50,13 @@ std::string import_options_json(const ImportOptions& options);
 
 struct SourceOutcome {
     std::string path;
-    std::string sha256;
+    std::string sha256; // hex; "<hex>#table=NAME" for a table of a SQLite snapshot
     std::string format;
-    std::int64_t lines = 0; // non-empty lines
+    std::int64_t lines = 0; // non-empty lines, rows or elements read
     std::int64_t events = 0;
     std::int64_t rejected = 0;
-    std::int64_t naive_times = 0;
+    std::int64_t naive_times = 0, zoned_times = 0;
+    std::int64_t attributes = 0, relations = 0;
     std::int64_t findings = 0;
     bool already_imported = false; // the case already held a source with this hash
 };

@@ -64,20 +64,6 @@ std::string scalar_text(element value) {
     }
 }
 
-bool all_digits(std::string_view text) {
-    if (!text.empty() && (text.front() == '-' || text.front() == '+')) text.remove_prefix(1);
-    if (text.empty()) return false;
-    bool dot = false;
-    for (char c : text) {
-        if (c == '.' && !dot) {
-            dot = true;
-            continue;
-        }
-        if (c < '0' || c > '9') return false;
-    }
-    return true;
-}
-
 } // namespace
 
 struct JsonlParser::Impl {
@@ -120,30 +106,12 @@ struct JsonlParser::Impl {
         }
         case element_type::STRING: {
             std::string_view text = value.get_string().value_unsafe();
-            if (all_digits(text)) {
-                // Whole numbers stay integers (nanoseconds need all 19 digits); others are
-                // fractional seconds.
-                const char* first = text.data() + (text[0] == '+' ? 1 : 0);
-                const char* last = text.data() + text.size();
-                std::int64_t whole = 0;
-                auto [end, ec] = std::from_chars(first, last, whole);
-                Result<Timestamp> t = fail("out of range");
-                if (ec == std::errc() && end == last) {
-                    t = from_epoch(whole);
-                } else {
-                    double number = 0;
-                    auto [dend, dec] = std::from_chars(first, last, number);
-                    if (dec == std::errc() && dend == last) t = from_epoch(number);
-                }
-                if (!t)
-                    return fail("unparseable " + std::string(what) + ": \"" +
-                                printable_excerpt(text, 60) + "\"");
-                at = *t;
-                return {};
-            }
-            auto parsed = parse_iso8601(text, zone);
+            auto parsed = parse_time_text(text, zone);
             if (!parsed)
-                return fail("unparseable " + std::string(what) + ": " + parsed.error().message);
+                return fail("unparseable " + std::string(what) + ": " +
+                            (parsed.error().message.starts_with("\"")
+                                 ? "\"" + printable_excerpt(text, 60) + "\""
+                                 : parsed.error().message));
             at = parsed->at;
             if (naive) *naive = parsed->naive;
             return {};

@@ -3,6 +3,22 @@
 
 namespace asof::sql {
 
+std::string immutable_uri(const std::string& path) {
+    std::string uri = "file:";
+    static constexpr char hex[] = "0123456789ABCDEF";
+    for (char c : path) {
+        auto byte = static_cast<unsigned char>(c);
+        if (c == '%' || c == '?' || c == '#' || byte < 0x20 || byte == 0x7f) {
+            uri.push_back('%');
+            uri.push_back(hex[byte >> 4]);
+            uri.push_back(hex[byte & 0xf]);
+        } else {
+            uri.push_back(c);
+        }
+    }
+    return uri + "?mode=ro&immutable=1";
+}
+
 Result<Db> Db::open(const std::string& path, Mode mode) {
     int flags = SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX;
     switch (mode) {

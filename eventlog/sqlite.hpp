@@ -22,6 +22,11 @@ struct StmtFinalizer {
 
 class Stmt;
 
+// A file: URI that opens `path` read-only and immutable (SQLite then takes no lock and never
+// writes, not even a journal or a WAL index): how foreign SQLite files are opened. Characters
+// that mean something in a URI (%, ?, #) are percent-encoded.
+std::string immutable_uri(const std::string& path);
+
 // One open connection. Move-only; closed when destroyed.
 class Db {
 public:

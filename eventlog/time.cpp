@@ -377,4 +377,42 @@ std::string format_in_zone(Timestamp t, const date::time_zone* zone) {
     return std::string(buffer.data(), out);
 }
 
+namespace {
+
+bool epoch_digits(std::string_view text) {
+    if (!text.empty() && (text.front() == '-' || text.front() == '+')) text.remove_prefix(1);
+    if (text.empty()) return false;
+    bool dot = false;
+    for (char c : text) {
+        if (c == '.' && !dot) {
+            dot = true;
+            continue;
+        }
+        if (c < '0' || c > '9') return false;
+    }
+    return true;
+}
+
+} // namespace
+
+Result<ParsedTime> parse_time_text(std::string_view text, const date::time_zone* zone) {
+    if (!epoch_digits(text)) return parse_iso8601(text, zone);
+    // Whole numbers stay integers (nanoseconds need all 19 digits); others are fractional
+    // seconds.
+    const char* first = text.data() + (text[0] == '+' ? 1 : 0);
+    const char* last = text.data() + text.size();
+    std::int64_t whole = 0;
+    auto [end, ec] = std::from_chars(first, last, whole);
+    Result<Timestamp> t = fail("out of range");
+    if (ec == std::errc() && end == last) {
+        t = from_epoch(whole);
+    } else {
+        double number = 0;
+        auto [dend, dec] = std::from_chars(first, last, number);
+        if (dec == std::errc() && dend == last) t = from_epoch(number);
+    }
+    if (!t) return fail("\"" + std::string(text.substr(0, 60)) + "\"");
+    return ParsedTime{*t, false};
+}
+
 } // namespace asof

@@ -50,6 +50,12 @@ Result<ParsedTime> parse_iso8601(std::string_view text, const date::time_zone* z
 Result<Timestamp> from_epoch(std::int64_t value);
 Result<Timestamp> from_epoch(double value);
 
+// Reads a time written as text in a source: digits (optionally signed, with a fraction) are an
+// epoch number as from_epoch() reads it; anything else is parse_iso8601() in `zone`, which also
+// takes the common "YYYY-MM-DD HH:MM:SS[.ffffff][+HH:MM]" form. Errors are the reject reason's
+// tail ("\"yesterday\"", "expected ... at character 5").
+Result<ParsedTime> parse_time_text(std::string_view text, const date::time_zone* zone);
+
 // "2026-04-14T09:12:33Z", with ".123" when the time has whole milliseconds and ".123456"
 // otherwise.
 std::string format_utc(Timestamp t);

@@ -41,6 +41,74 @@ std::optional<std::string_view> opt_text(const sql::Stmt& row, int col) {
     return row.column_text(col);
 }
 
+// Recomputes each import's side chain (further event links, stream attributes, relations) and
+// compares it with the head recorded at import; an import without one must have none of them.
+template <class Problem> Result<void> check_side_chains(sql::Db& db, Problem& problem) {
+    std::map<std::int64_t, SideChain> chains;
+    Sha256 hasher;
+    std::string canonical;
+    auto links = db.prepare("SELECT e.import_id, l.seq, s.name, l.qualifier FROM event_streams l "
+                            "JOIN events e ON e.seq = l.seq JOIN streams s ON s.id = l.stream_id "
+                            "WHERE l.stream_id <> e.stream_id ORDER BY l.seq, s.name");
+    if (!links) return tl::unexpected(links.error());
+    auto walked = links->each([&](const sql::Stmt& row) {
+        SideChain& chain = chains[row.column_int(0)];
+        canonical_link_bytes(row.column_int(1), row.column_text(2), opt_text(row, 3), canonical);
+        chain.links = chain_next(hasher, chain.links, canonical);
+        ++chain.count;
+    });
+    if (!walked) return tl::unexpected(walked.error());
+    auto attributes =
+        db.prepare("SELECT a.import_id, s.name, a.ts, a.name, a.value FROM stream_attributes a "
+                   "LEFT JOIN streams s ON s.id = a.stream_id ORDER BY a.id");
+    if (!attributes) return tl::unexpected(attributes.error());
+    walked = attributes->each([&](const sql::Stmt& row) {
+        SideChain& chain = chains[row.column_int(0)];
+        canonical_attribute_bytes(row.column_text(1), row.column_opt_int(2), row.column_text(3),
+                                  row.column_text(4), canonical);
+        chain.attributes = chain_next(hasher, chain.attributes, canonical);
+        ++chain.count;
+    });
+    if (!walked) return tl::unexpected(walked.error());
+    auto relations = db.prepare(
+        "SELECT r.import_id, f.name, t.name, r.qualifier FROM stream_relations r "
+        "LEFT JOIN streams f ON f.id = r.from_stream LEFT JOIN streams t ON t.id = r.to_stream "
+        "ORDER BY r.rowid");
+    if (!relations) return tl::unexpected(relations.error());
+    walked = relations->each([&](const sql::Stmt& row) {
+        SideChain& chain = chains[row.column_int(0)];
+        canonical_relation_bytes(row.column_text(1), row.column_text(2), opt_text(row, 3),
+                                 canonical);
+        chain.relations = chain_next(hasher, chain.relations, canonical);
+        ++chain.count;
+    });
+    if (!walked) return tl::unexpected(walked.error());
+
+    auto recorded = db.prepare("SELECT id, source_name, side_chain_head FROM imports ORDER BY id");
+    if (!recorded) return tl::unexpected(recorded.error());
+    walked = recorded->each([&](const sql::Stmt& row) {
+        auto found = chains.find(row.column_int(0));
+        std::string name(row.column_text(1));
+        auto blob = row.column_blob(2);
+        bool has_head = !row.column_is_null(2);
+        if (found == chains.end()) {
+            if (has_head)
+                problem("the stream links, attributes and relations of " + name +
+                        " were deleted after import");
+            return;
+        }
+        Digest head = found->second.head(hasher);
+        if (!has_head || !std::equal(blob.begin(), blob.end(), head.begin(), head.end()))
+            problem("the stream links, attributes or relations of " + name +
+                    " were changed after import");
+        chains.erase(found);
+    });
+    if (!walked) return tl::unexpected(walked.error());
+    if (!chains.empty())
+        problem("stream links, attributes or relations belong to no recorded import");
+    return {};
+}
+
 } // namespace
 
 Result<VerifyReport> verify_case(sql::Db& db, bool check_sources) {
@@ -153,6 +221,7 @@ Result<VerifyReport> verify_case(sql::Db& db, bool check_sources) {
         if (!count) return tl::unexpected(count.error());
         if (*count > 0) problem(std::to_string(*count) + " " + message);
     }
+    if (auto ok = check_side_chains(db, problem); !ok) return tl::unexpected(ok.error());
     if (problems > max_listed_problems)
         report.problems.push_back("... and " + std::to_string(problems - max_listed_problems) +
                                   " more problems");
@@ -166,9 +235,11 @@ Result<VerifyReport> verify_case(sql::Db& db, bool check_sources) {
                 continue;
             }
             auto digest = sha256_file(record.path);
-            report.sources.push_back({record.path, digest && to_hex(*digest) == record.sha256
-                                                       ? "unchanged"
-                                                       : "changed"});
+            // A table of a SQLite snapshot is recorded as "<sha256>#table=NAME".
+            std::string_view recorded = record.sha256;
+            recorded = recorded.substr(0, recorded.find('#'));
+            report.sources.push_back(
+                {record.path, digest && to_hex(*digest) == recorded ? "unchanged" : "changed"});
         }
     }
     return report;

@@ -792,7 +792,7 @@ TEST_CASE("import names formats that are not JSON Lines", "[import]") {
     auto xml = import_sources({dir.file("x.jsonl")}, dir.file("x.asof"), {});
     REQUIRE_FALSE(xml.has_value());
     CHECK(xml.error().message ==
-          "not JSON Lines: the file is XML (XES and OCEL XML are not supported by this version)");
+          "not JSON Lines: the file is XES");
     write_file(dir.file("z.jsonl"), std::string("PK\x03\x04rest", 8));
     auto zip = import_sources({dir.file("z.jsonl")}, dir.file("z.asof"), {});
     REQUIRE_FALSE(zip.has_value());
