@@ -56,6 +56,10 @@ public:
             return fail(std::string("not OCEL 2.0 JSON: the file is not one JSON document (") +
                             simdjson::error_message(error) + ")",
                         path);
+        if (root.type() == element_type::OBJECT && !root["ocel:events"].error())
+            return fail("not OCEL 2.0 JSON: the file is OCEL 1.0 (it has \"ocel:events\"); "
+                        "convert it to OCEL 2.0 first",
+                        path);
         if (root.type() != element_type::OBJECT ||
             (root["events"].error() && root["objects"].error()))
             return fail("not OCEL 2.0 JSON: the document has neither \"events\" nor \"objects\"",

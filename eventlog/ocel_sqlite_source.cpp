@@ -337,15 +337,31 @@ private:
         return &cursors_.emplace(type, std::move(cursor)).first->second;
     }
 
+    // Takes the links of the event at `rowid` from the ordered links cursor.
+    Result<void> read_links(std::int64_t rowid, OcelEvent& event) {
+        sql::Stmt& links = *links_.stmt;
+        while (links_.has_row && links.column_int(0) <= rowid) {
+            if (links.column_int(0) == rowid)
+                event.links.emplace_back(std::string(links.column_text(1)),
+                                         links.column_opt_text(2));
+            if (auto ok = advance_cursor(links_); !ok) return ok;
+        }
+        return {};
+    }
+
     Result<bool> step_events(RowBatch& out) {
         if (auto ok = prepare_once("SELECT rowid, ocel_id, ocel_type FROM event ORDER BY rowid");
             !ok)
             return ok;
-        if (!links_) {
-            auto stmt = db_.prepare("SELECT ocel_object_id, ocel_qualifier FROM event_object "
-                                    "WHERE ocel_event_id = ?1 ORDER BY rowid");
+        if (!links_.stmt) {
+            // One ordered pass over all links (event_object often has no index on the event
+            // id, so a lookup per event would scan the table each time).
+            auto stmt = db_.prepare("SELECT e.rowid, l.ocel_object_id, l.ocel_qualifier FROM "
+                                    "event_object l JOIN event e ON e.ocel_id = l.ocel_event_id "
+                                    "ORDER BY e.rowid, l.rowid");
             if (!stmt) return tl::unexpected(stmt.error());
-            links_.emplace(std::move(*stmt));
+            links_.stmt.emplace(std::move(*stmt));
+            if (auto ok = advance_cursor(links_); !ok) return tl::unexpected(ok.error());
         }
         auto row = current_->step();
         if (!row || !*row) return row;
@@ -390,12 +406,7 @@ private:
                  "a second row for event " + event.id + " (ignored)", printable_excerpt(event.id)});
             if (auto ok = advance_cursor(types); !ok) return tl::unexpected(ok.error());
         }
-        links_->reset();
-        sqlite3_bind_value(links_->handle(), 1, sqlite3_column_value(current_->handle(), 1));
-        auto done = links_->each([&](const sql::Stmt& link) {
-            event.links.emplace_back(std::string(link.column_text(0)), link.column_opt_text(1));
-        });
-        if (!done) return tl::unexpected(done.error());
+        if (auto ok = read_links(rowid, event); !ok) return tl::unexpected(ok.error());
         mapper_.add_event(event, out);
         return true;
     }
@@ -411,7 +422,8 @@ private:
     std::vector<std::pair<std::string, TypeTable>> object_tables_;
     std::map<std::string, TypeTable> event_tables_;
     Phase phase_ = Phase::objects;
-    std::optional<sql::Stmt> current_, links_;
+    std::optional<sql::Stmt> current_;
+    TypeCursor links_;                // every event's links, in event order
     std::size_t attribute_table_ = 0; // the object table being read, during Phase::attributes
     bool attribute_table_open_ = false;
     std::map<std::string, TypeCursor> cursors_;
