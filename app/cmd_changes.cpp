@@ -53,6 +53,9 @@ std::size_t pointer_width(const std::vector<replay::Change>& changes) {
 }
 
 std::string event_line(const replay::EventRef& ref, const date::time_zone* zone) {
+    if (ref.attribute) // a stream attribute value, not an event
+        return printable((ref.initial ? std::string("(initial)") : format_in_zone(ref.ts, zone)) +
+                         "  " + replay::describe_ref(ref));
     std::string line =
         format_in_zone(ref.ts, zone) + "  " + replay::describe_event(ref.seq, ref.id);
     if (ref.version) line += "  version " + std::to_string(*ref.version);

@@ -55,6 +55,11 @@ void print_state(const std::string& target_text, const replay::ReplayState& stat
         for (const auto& [pointer, seq] : state.blame) {
             const replay::EventRef& ref = state.events.at(seq);
             std::string shown = printable(pointer), number = std::to_string(ref.seq);
+            if (ref.attribute) {
+                out << "  " << shown << std::string(width - display_width(shown) + 2, ' ')
+                    << printable(replay::describe_ref(ref)) << '\n';
+                continue;
+            }
             out << "  " << shown << std::string(width - display_width(shown) + 2, ' ') << "seq "
                 << number << std::string(seq_width - number.size() + 2, ' ')
                 << format_in_zone(ref.ts, zone) << "  " << printable(ref.type.value_or("-")) << "  "

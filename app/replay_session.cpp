@@ -69,6 +69,11 @@ nlohmann::ordered_json event_ref_json(const replay::EventRef& ref) {
     out["type"] = ref.type ? ordered_json(*ref.type) : ordered_json();
     out["actor"] = ref.actor ? ordered_json(*ref.actor) : ordered_json();
     out["version"] = ref.version ? ordered_json(*ref.version) : ordered_json();
+    if (ref.attribute) { // a stream attribute value (seq = -its id), not an event
+        out["attribute"] = *ref.attribute;
+        out["initial"] = ref.initial;
+        if (ref.initial) out["ts"] = nullptr;
+    }
     return out;
 }
 

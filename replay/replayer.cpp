@@ -2,6 +2,8 @@
 // last answer), the fold itself, changes and diffs, and building snapshots.
 #include "replay/replayer.hpp"
 
+#include "replay/merge_patch.hpp"
+
 #include <algorithm>
 #include <unistd.h>
 
@@ -38,6 +40,35 @@ std::string dump(const json& value) {
     return value.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+// The order key of an attribute value: initial values before every time.
+std::int64_t attribute_key(const AttributeEntry& entry) {
+    return entry.ts.value_or(INT64_MIN);
+}
+
+// Reads the stream's attribute values in fold order (initial first, then by time and id).
+Result<std::vector<AttributeEntry>> read_attributes(sql::Db& db, std::int64_t stream_id) {
+    std::vector<AttributeEntry> out;
+    auto exists = db.scalar_int(
+        "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'stream_attributes'");
+    if (!exists) return tl::unexpected(exists.error());
+    if (*exists == 0) return out; // a case of schema 1
+    auto stmt = db.prepare("SELECT id, ts, name, value FROM stream_attributes WHERE stream_id = ?1 "
+                           "ORDER BY ts IS NOT NULL, ts, id");
+    if (!stmt) return tl::unexpected(stmt.error());
+    stmt->bind(1, stream_id);
+    auto done = stmt->each([&](const sql::Stmt& row) {
+        AttributeEntry entry;
+        entry.id = row.column_int(0);
+        entry.ts = row.column_opt_int(1);
+        entry.name = std::string(row.column_text(2));
+        entry.value = json::parse(row.column_text(3), nullptr, false);
+        if (entry.value.is_discarded()) entry.value = json(std::string(row.column_text(3)));
+        out.push_back(std::move(entry));
+    });
+    if (!done) return tl::unexpected(done.error());
+    return out;
+}
+
 // Fills `event` for `entry` from the prepared statement (event_id, type, actor, data, meta by
 // seq); `payload_bytes` gets the size of its data text.
 Result<void> read_event(sql::Stmt& stmt, const FoldEntry& entry, ProjectedEvent& event,
@@ -66,6 +97,12 @@ Result<void> read_event(sql::Stmt& stmt, const FoldEntry& entry, ProjectedEvent&
 
 } // namespace
 
+std::string describe_ref(const EventRef& ref) {
+    if (!ref.attribute) return describe_event(ref.seq, ref.id);
+    if (ref.initial) return "attribute " + *ref.attribute + " (initial value)";
+    return "attribute " + *ref.attribute + " set at " + format_utc(ref.ts);
+}
+
 std::size_t ReplayLimits::default_max_state_bytes() {
     long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
     if (pages <= 0 || page <= 0) return std::size_t{1} << 30;
@@ -91,6 +128,9 @@ Result<Replayer> Replayer::open(sql::Db& db, std::int64_t stream_id, std::string
         if (!order) return tl::unexpected(order.error());
         replayer.order_ = std::move(*order);
     }
+    auto attributes = read_attributes(db, stream_id);
+    if (!attributes) return tl::unexpected(attributes.error());
+    replayer.attributes_ = std::move(*attributes);
     return replayer;
 }
 
@@ -165,10 +205,25 @@ Result<ReplayState> Replayer::fold(Timestamp at, Timestamp start_limit,
         position = static_cast<std::size_t>(stored->position);
         out.from_snapshot = stored->position;
     }
+    // The attribute values the start has folded: the initial ones and those dated before its
+    // latest event (see attributes_).
+    attribute_ = 0;
+    if (position > 0) {
+        std::int64_t start_max = from_memory ? memory_->max_ts : stored->max_ts;
+        attribute_ = static_cast<std::size_t>(
+            std::lower_bound(
+                attributes_.begin(), attributes_.end(), start_max,
+                [](const AttributeEntry& a, std::int64_t t) { return attribute_key(a) < t; }) -
+            attributes_.begin());
+    }
 
     if (!read_event_) {
-        auto stmt = db_->prepare("SELECT e.event_id, e.type, e.actor, p.data, p.meta FROM events e "
-                                 "LEFT JOIN event_payloads p ON p.seq = e.seq WHERE e.seq = ?1");
+        // Column 5: whether the event comes from an OCEL log (its data is not folded by the
+        // default projection: an OCEL object's state is its attributes).
+        auto stmt = db_->prepare(
+            "SELECT e.event_id, e.type, e.actor, p.data, p.meta, i.format LIKE 'ocel-%' "
+            "FROM events e LEFT JOIN event_payloads p ON p.seq = e.seq "
+            "LEFT JOIN imports i ON i.id = e.import_id WHERE e.seq = ?1");
         if (!stmt) return tl::unexpected(stmt.error());
         read_event_.emplace(std::move(*stmt));
     }
@@ -202,6 +257,7 @@ Result<ReplayState> Replayer::fold(Timestamp at, Timestamp start_limit,
             order_warnings(*previous, entry, order_.versioned, previous_label, event.label,
                            out.warnings);
         }
+        fold_attributes(out, entry.ts, false, record_from);
         previous = &entry;
         previous_label = event.label;
         if (clean) prefix_max = std::max(prefix_max, entry.ts);
@@ -209,12 +265,14 @@ Result<ReplayState> Replayer::fold(Timestamp at, Timestamp start_limit,
         if (order_.versioned) out.version = entry.version;
 
         bool recording = record_from && Timestamp{Micros{entry.ts}} >= *record_from;
-        projection_->apply(event, out.state, out.blame, recording ? capture : BeforeChange(),
-                           out.warnings);
+        bool ocel_default = projection_->is_default() && read_event_->column_int(5) != 0;
+        if (!ocel_default)
+            projection_->apply(event, out.state, out.blame, recording ? capture : BeforeChange(),
+                               out.warnings);
         if (recording) {
             out.timeline.push_back({entry.seq, recorder.finish(out.state)});
-            out.events[entry.seq] = {entry.seq,   event.id,      event.type,
-                                     event.actor, entry.version, event.ts};
+            out.events[entry.seq] = {entry.seq,     event.id, event.type,   event.actor,
+                                     entry.version, event.ts, std::nullopt, false};
         }
         // Refuse a state that would not fit: measure it whenever its growth since the last
         // measurement could have carried it over the limit.
@@ -244,7 +302,45 @@ Result<ReplayState> Replayer::fold(Timestamp at, Timestamp start_limit,
         memory.last_label = previous_label;
         memory_ = std::move(memory);
     }
+    fold_attributes(out, at_us, true, record_from);
     return out;
+}
+
+void Replayer::fold_attributes(ReplayState& out, std::int64_t before_us, bool inclusive,
+                               std::optional<Timestamp> record_from) {
+    for (; attribute_ < attributes_.size(); ++attribute_) {
+        const AttributeEntry& entry = attributes_[attribute_];
+        std::int64_t key = attribute_key(entry);
+        if (inclusive ? key > before_us : key >= before_us) break;
+        if (!out.state.is_object()) {
+            out.warnings.push_back("attribute " + entry.name +
+                                   " was not folded: the state is not a JSON object");
+            continue;
+        }
+        const std::int64_t blamed = -entry.id;
+        const std::string pointer = child_pointer("", entry.name);
+        bool recording = record_from && key >= record_from->time_since_epoch().count();
+        ChangeRecorder recorder;
+        if (recording) recorder.capture(out.state, pointer);
+        forget_under(out.blame, pointer);
+        out.blame.erase("");
+        if (entry.value.is_null()) {
+            out.state.erase(entry.name);
+        } else {
+            json& slot = out.state[entry.name];
+            slot = entry.value;
+            blame_leaves(slot, pointer, out.blame, blamed);
+        }
+        if (recording) {
+            out.timeline.push_back({blamed, recorder.finish(out.state)});
+            EventRef ref;
+            ref.seq = blamed;
+            ref.attribute = entry.name;
+            ref.initial = !entry.ts;
+            ref.ts = Timestamp{Micros{entry.ts.value_or(0)}};
+            out.events[blamed] = std::move(ref);
+        }
+    }
 }
 
 Result<ReplayState> Replayer::state_at(Timestamp at) {
@@ -293,6 +389,19 @@ Result<void> Replayer::name_events(ReplayState& state) {
     if (!stmt) return tl::unexpected(stmt.error());
     auto name = [&](std::int64_t seq) -> Result<void> {
         if (state.events.count(seq)) return {};
+        if (seq < 0) {
+            auto found = std::find_if(attributes_.begin(), attributes_.end(),
+                                      [&](const AttributeEntry& a) { return a.id == -seq; });
+            if (found == attributes_.end())
+                return fail("stream attribute " + std::to_string(-seq) + " is missing");
+            EventRef ref;
+            ref.seq = seq;
+            ref.attribute = found->name;
+            ref.initial = !found->ts;
+            ref.ts = Timestamp{Micros{found->ts.value_or(0)}};
+            state.events[seq] = std::move(ref);
+            return {};
+        }
         stmt->reset();
         stmt->bind(1, seq).bind(2, basis_.stream_id);
         auto found = stmt->step();
@@ -303,7 +412,9 @@ Result<void> Replayer::name_events(ReplayState& state) {
                              stmt->column_opt_text(1),
                              stmt->column_opt_text(2),
                              stmt->column_opt_int(4),
-                             Timestamp{Micros{stmt->column_int(3)}}};
+                             Timestamp{Micros{stmt->column_int(3)}},
+                             std::nullopt,
+                             false};
         return {};
     };
     for (const auto& [pointer, seq] : state.blame)

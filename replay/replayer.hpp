@@ -20,15 +20,32 @@
 
 namespace asof::replay {
 
-// An event as answers name it (blame, causes, the timeline of changes).
+// An event as answers name it (blame, causes, the timeline of changes). A stream attribute
+// value (an OCEL object attribute, an XES trace attribute; not an event) is named the same way
+// with a negative seq, -(its stream_attributes id), and `attribute` set to its name; its `ts`
+// is the epoch for an initial value (`initial`).
 struct EventRef {
     std::int64_t seq = 0;
     std::optional<std::string> id, type, actor;
     std::optional<std::int64_t> version;
     Timestamp ts{};
+    std::optional<std::string> attribute;
+    bool initial = false;
 };
 
-// What one event changed.
+// How answers name what set a value: "seq 12 (evt-012)", "attribute status set at
+// 2024-01-02T10:00:00Z" or "attribute status (initial value)".
+std::string describe_ref(const EventRef& ref);
+
+// A value of the stream's state that is not an event (stream_attributes), as replay folds it.
+struct AttributeEntry {
+    std::int64_t id = 0;            // stream_attributes.id; blamed as -id
+    std::optional<std::int64_t> ts; // absent: initial
+    std::string name;
+    nlohmann::json value; // null removes the member
+};
+
+// What one event (or attribute value: seq < 0, see EventRef) changed.
 struct EventChanges {
     std::int64_t seq = 0;
     std::vector<Change> changes;
@@ -40,7 +57,7 @@ struct ReplayState {
     std::optional<std::int64_t> version; // of the last event folded, when the stream is versioned
     std::int64_t applied = 0;            // events folded
     nlohmann::json state = nlohmann::json::object();
-    Blame blame; // JSON pointer of each leaf -> seq of the event that set it
+    Blame blame; // JSON pointer of each leaf -> seq of the event that set it (< 0: attribute)
     std::vector<std::string> warnings;
     std::vector<EventChanges> timeline;      // only when changes were asked for
     std::map<std::int64_t, EventRef> events; // every seq named by blame and timeline
@@ -69,7 +86,8 @@ struct ReplayLimits {
 
 class Replayer {
 public:
-    // Reads the fold order of stream `stream_id` (named `stream_name`) and the list of its
+    // Reads the fold order of stream `stream_id` (named `stream_name`), its attribute values
+    // (stream_attributes) and the list of its
     // snapshots for `projection` when they are current (see snapshots.hpp); `db` may be
     // read-only. The replayer keeps `db` by reference: it must outlive the replayer.
     static Result<Replayer> open(sql::Db& db, std::int64_t stream_id, std::string stream_name,
@@ -124,6 +142,11 @@ private:
     Result<ReplayState> fold(Timestamp at, Timestamp start_limit,
                              std::optional<Timestamp> record_from, const AfterEvent& after_event);
     Result<std::string> label_of(std::int64_t seq);
+    // Folds the attribute values from `attribute_` on while their time is before `before_us`
+    // (or at or before it when `inclusive`); records the changes of those dated at or after
+    // `record_from` in the timeline.
+    void fold_attributes(ReplayState& out, std::int64_t before_us, bool inclusive,
+                         std::optional<Timestamp> record_from);
 
     sql::Db* db_;
     std::string stream_name_;
@@ -133,6 +156,13 @@ private:
     SnapshotBasis basis_;
     std::vector<SnapshotMark> snapshots_;
     std::optional<MemorySnapshot> memory_;
+    // The stream's attribute values: initial ones first (source order), then by (ts, id).
+    // Attribute values are folded between events by time: a value dated T after the events
+    // dated T (it is their effect), before later ones. A fold that starts from a snapshot
+    // whose events reach max_ts has folded the initial values and those dated before max_ts.
+    std::vector<AttributeEntry> attributes_;
+    std::size_t initial_attributes_ = 0;
+    std::size_t attribute_ = 0; // the next attribute value to fold, during a fold
     // Statements kept prepared between folds.
     std::optional<sql::Stmt> read_event_, read_label_;
 };

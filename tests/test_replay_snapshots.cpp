@@ -78,10 +78,39 @@ void require_same(const replay::ReplayState& a, const replay::ReplayState& b) {
     }
 }
 
-} // namespace
+// Adds random attribute values (stream_attributes) to every stream of the case: initial ones
+// and values dated near the events' times (ties included), some null (removal), some nested,
+// some on members the events also set.
+void add_random_attributes(std::mt19937_64& rng, sql::Db& db) {
+    std::uniform_int_distribution<int> coin(0, 9), pick_key(0, 7);
+    std::vector<std::pair<std::int64_t, std::int64_t>> events; // stream, ts
+    auto stmt = db.prepare("SELECT stream_id, ts FROM event_streams ORDER BY seq");
+    REQUIRE(stmt->each(
+        [&](const sql::Stmt& row) { events.emplace_back(row.column_int(0), row.column_int(1)); }));
+    auto insert = db.prepare("INSERT INTO stream_attributes (stream_id, ts, name, value, "
+                             "import_id) VALUES (?1, ?2, ?3, ?4, 1)");
+    REQUIRE(insert.has_value());
+    for (std::size_t i = 0; i < events.size(); i += 1 + static_cast<std::size_t>(coin(rng) % 3)) {
+        auto [stream, ts] = events[i];
+        insert->reset();
+        insert->bind(1, stream);
+        int when = coin(rng);
+        if (when == 0)
+            insert->bind_null(2); // initial
+        else
+            insert->bind(2, ts + (when < 4 ? 0 : when < 7 ? -30'000'000 : 45'000'000));
+        insert->bind(3, "k" + std::to_string(pick_key(rng)));
+        int kind = coin(rng);
+        json value = kind < 2   ? json(nullptr)
+                     : kind < 4 ? json::parse(R"({"a":)" + std::to_string(i) + R"(,"b":[1]})")
+                     : kind < 5 ? json("")
+                                : json(static_cast<std::int64_t>(i));
+        insert->bind(4, value.dump());
+        REQUIRE(insert->run());
+    }
+}
 
-TEST_CASE("snapshot replay equals a plain fold for random streams and instants",
-          "[replay][snapshots]") {
+void check_snapshot_property(bool with_attributes) {
     const auto projection = replay::Projection::merge_default();
     int compared = 0, from_snapshots = 0;
     for (std::uint64_t seed = 1; seed <= 40; ++seed) {
@@ -92,9 +121,10 @@ TEST_CASE("snapshot replay equals a plain fold for random streams and instants",
         write_file(log, random_log(rng, 3, 150 + static_cast<int>(seed % 5) * 40));
         std::string case_path = dir.file("random.asof");
         import_ok({log}, case_path);
-        auto db = open_ok(case_path);
         auto writable = sql::Db::open(case_path, sql::Db::Mode::read_write);
         REQUIRE(writable.has_value());
+        if (with_attributes) add_random_attributes(rng, *writable);
+        auto db = open_ok(case_path);
         std::vector<std::int64_t> ids;
         auto stmt = db.prepare("SELECT id FROM streams ORDER BY id");
         REQUIRE(stmt->each([&](const sql::Stmt& row) { ids.push_back(row.column_int(0)); }));
@@ -160,6 +190,18 @@ TEST_CASE("snapshot replay equals a plain fold for random streams and instants",
     }
     CHECK(compared > 1000);
     CHECK(from_snapshots > compared / 3); // the property was exercised, not skipped
+}
+
+} // namespace
+
+TEST_CASE("snapshot replay equals a plain fold for random streams and instants",
+          "[replay][snapshots]") {
+    check_snapshot_property(false);
+}
+
+TEST_CASE("snapshot replay equals a plain fold with stream attributes among the events",
+          "[replay][snapshots][attributes]") {
+    check_snapshot_property(true);
 }
 
 TEST_CASE("snapshots go stale when the stream gains events", "[replay][snapshots]") {

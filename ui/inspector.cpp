@@ -40,6 +40,11 @@ void blame_tooltip(const ConsoleState& state, const std::string& pointer, const 
     ImGui::TextUnformatted(compact(value).c_str());
     ImGui::PopTextWrapPos();
     ImGui::Separator();
+    if (ref.attribute) { // a stream attribute value, not an event
+        ImGui::TextUnformatted(printable(replay::describe_ref(ref)).c_str());
+        ImGui::EndTooltip();
+        return;
+    }
     ImGui::Text("set by seq %lld %s", static_cast<long long>(ref.seq),
                 printable(ref.id.value_or("")).c_str());
     ImGui::Text("%s", format_in_zone(ref.ts, state.zone).c_str());
@@ -163,6 +168,10 @@ void draw_diff_panel(ConsoleState& state) {
         for (std::int64_t seq : entry.causes) {
             auto event = diff.to.events.find(seq);
             std::string label = "seq " + std::to_string(seq);
+            if (event != diff.to.events.end() && event->second.attribute) {
+                ImGui::TextUnformatted(printable(replay::describe_ref(event->second)).c_str());
+                continue; // an attribute value: no event to select
+            }
             if (event != diff.to.events.end() && event->second.type)
                 label += " " + *event->second.type;
             ImGui::PushID(static_cast<int>(seq));

@@ -1,0 +1,198 @@
+// The OCEL 2.0 model -> rows mapping (see ocel_rows.hpp).
+#include "eventlog/ocel_rows.hpp"
+
+#include "eventlog/json_text.hpp"
+
+#include <charconv>
+#include <cmath>
+
+namespace asof {
+namespace {
+
+std::string declared_key(bool of_object, const std::string& type, const std::string& name) {
+    return std::string(of_object ? "o" : "e") + '\x1f' + type + '\x1f' + name;
+}
+
+// A time within a day of the epoch: OCEL's mark of an initial value (the specification writes
+// 1970-01-01T00:00:00Z; exports that wrote it in local time land a few hours off).
+bool is_epoch_mark(Timestamp t) {
+    return std::chrono::abs(t.time_since_epoch()) < std::chrono::hours(24);
+}
+
+// The JSON number `text` reads as, if it is one (integers stay integers).
+std::optional<std::string> number_text(std::string_view text, bool integer_only) {
+    if (text.empty()) return std::nullopt;
+    const char* first = text.data();
+    const char* last = first + text.size();
+    std::int64_t whole = 0;
+    auto [end, ec] = std::from_chars(first, last, whole);
+    if (ec == std::errc() && end == last) return std::to_string(whole);
+    if (integer_only) return std::nullopt;
+    double number = 0;
+    auto [dend, dec] = std::from_chars(first, last, number);
+    if (dec != std::errc() || dend != last || !std::isfinite(number)) return std::nullopt;
+    char buffer[32];
+    auto [bend, bec] = std::to_chars(buffer, buffer + sizeof buffer, number);
+    if (bec != std::errc()) return std::nullopt;
+    return std::string(buffer, bend);
+}
+
+std::string quoted(std::string_view text) {
+    std::string out;
+    append_json_string(out, text);
+    return out;
+}
+
+} // namespace
+
+void OcelMapper::declare_attribute(bool of_object, const std::string& type, const std::string& name,
+                                   const std::string& declared) {
+    declared_[declared_key(of_object, type, name)] = declared;
+}
+
+DeclaredStream OcelMapper::object_stream(const std::string& type, const std::string& id) {
+    std::string compact, kind;
+    for (char c : type)
+        if (c != ' ' && c != '\t' && c != '\n' && c != '\r') compact += c;
+    for (char c : compact)
+        kind += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    return {compact + "-" + id, kind, id};
+}
+
+std::string OcelMapper::typed_value(bool of_object, const std::string& type,
+                                    const std::string& name, const OcelValue& value) const {
+    if (!value.is_text) return value.text;
+    auto found = declared_.find(declared_key(of_object, type, name));
+    const std::string declared = found == declared_.end() ? "string" : found->second;
+    if (declared == "integer" || declared == "int" || declared == "float") {
+        if (auto number = number_text(value.text, false)) return *number;
+    } else if (declared == "boolean") {
+        if (value.text == "true" || value.text == "1") return "true";
+        if (value.text == "false" || value.text == "0") return "false";
+    } else if (declared == "time" || declared == "date") {
+        if (auto parsed = parse_iso8601(value.text, zone_)) return quoted(format_utc(parsed->at));
+    }
+    return quoted(value.text);
+}
+
+void OcelMapper::add_object(const std::string& id, const std::string& type,
+                            const std::string& place, RowBatch& out) {
+    DeclaredStream stream = object_stream(type, id);
+    if (!objects_.emplace(id, stream.name).second) {
+        out.rejects.push_back(
+            {0, 0, place, "object id " + id + " is declared twice", printable_excerpt(id)});
+        return;
+    }
+    object_types_.emplace(id, type);
+    out.streams.push_back(std::move(stream));
+}
+
+void OcelMapper::add_object_attribute(const std::string& id, const std::string& name,
+                                      std::string_view time, const OcelValue& value,
+                                      const std::string& place, RowBatch& out) {
+    auto object = objects_.find(id);
+    if (object == objects_.end()) {
+        out.rejects.push_back({0, 0, place, "attribute " + name + " of undeclared object " + id,
+                               printable_excerpt(id)});
+        return;
+    }
+    StreamAttribute attribute;
+    attribute.stream = object->second;
+    attribute.name = name;
+    attribute.value = typed_value(true, object_types_[id], name, value);
+    if (!time.empty()) {
+        auto parsed = parse_iso8601(time, zone_);
+        if (!parsed) {
+            out.rejects.push_back(
+                {0, 0, place,
+                 "attribute " + name + " of " + id + ": bad time: " + parsed.error().message,
+                 printable_excerpt(time)});
+            return;
+        }
+        if (!is_epoch_mark(parsed->at)) {
+            attribute.ts = parsed->at;
+            attribute.naive_time = parsed->naive;
+            ++(parsed->naive ? naive_ : zoned_);
+        }
+    }
+    out.attributes.push_back(std::move(attribute));
+}
+
+void OcelMapper::add_relation(const std::string& from, const std::string& to,
+                              std::optional<std::string> qualifier) {
+    relations_.push_back({from, to, std::move(qualifier)});
+}
+
+void OcelMapper::finish_objects(RowBatch& out) {
+    for (auto& relation : relations_) {
+        auto from = objects_.find(relation.from), to = objects_.find(relation.to);
+        if (from == objects_.end() || to == objects_.end()) {
+            const std::string& missing = from == objects_.end() ? relation.from : relation.to;
+            out.findings.push_back(
+                {"dangling_relation", from == objects_.end() ? std::string() : from->second,
+                 std::nullopt,
+                 "relation " + relation.from + " -> " + relation.to + " names object " + missing +
+                     ", which the log does not declare"});
+            continue;
+        }
+        out.relations.push_back({from->second, to->second, std::move(relation.qualifier)});
+    }
+    relations_.clear();
+    relations_.shrink_to_fit();
+}
+
+void OcelMapper::add_event(OcelEvent& event, RowBatch& out) {
+    auto parsed = parse_iso8601(event.time, zone_);
+    if (!parsed) {
+        out.rejects.push_back({event.line, event.byte_offset, event.place,
+                               "event " + event.id + ": bad time: " + parsed.error().message,
+                               printable_excerpt(event.time)});
+        return;
+    }
+    ++(parsed->naive ? naive_ : zoned_);
+    EventRow row;
+    row.line = event.line;
+    row.byte_offset = event.byte_offset;
+    row.event_id = event.id;
+    row.type = event.type;
+    row.ts = parsed->at;
+    row.naive_time = parsed->naive;
+    std::string data = "{";
+    for (const auto& [name, value] : event.attributes) {
+        if (data.size() > 1) data += ',';
+        append_json_string(data, name);
+        data += ':';
+        data += typed_value(false, event.type, name, value);
+    }
+    row.data = data + "}";
+    std::vector<std::string> dangling;
+    std::optional<std::string> primary_qualifier;
+    bool has_primary = false;
+    for (auto& [object, qualifier] : event.links) {
+        auto found = objects_.find(object);
+        if (found == objects_.end()) {
+            dangling.push_back(object);
+            continue;
+        }
+        if (!has_primary) {
+            row.stream = found->second;
+            primary_qualifier = std::move(qualifier);
+            has_primary = true;
+        } else {
+            row.links.push_back({found->second, std::move(qualifier)});
+        }
+    }
+    if (!has_primary) row.stream = std::string(ocel_unlinked_stream);
+    if (primary_qualifier) {
+        std::string meta = "{\"ocel:qualifier\":";
+        append_json_string(meta, *primary_qualifier);
+        row.meta = meta + "}";
+    }
+    for (const auto& object : dangling)
+        out.findings.push_back({"dangling_link", row.stream, out.events.size(),
+                                "event " + event.id + " links object " + object +
+                                    ", which the log does not declare (link dropped)"});
+    out.events.push_back(std::move(row));
+}
+
+} // namespace asof

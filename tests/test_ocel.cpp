@@ -1,0 +1,328 @@
+// OCEL 2.0 sources: the same hand-written log in JSON, XML and SQLite yields the same rows
+// (objects, events with their links, attribute values, relations, findings), and the traps
+// (tied times, empty values, mixed integer and text ids, an empty event-type table, dangling
+// links, entity declarations) are handled.
+#include "test_support.hpp"
+
+#include "eventlog/ocel_rows.hpp"
+#include "eventlog/sqlite.hpp"
+#include "replay/replayer.hpp"
+
+using namespace asof;
+using namespace asof::test;
+
+namespace {
+
+std::string fixture(const std::string& name) {
+    return std::string(ASOF_TEST_DIR) + "/fixtures/" + name;
+}
+
+std::string read_text(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// Every row a source gives, as comparable text lines per kind.
+struct Drained {
+    std::vector<std::string> streams, events, attributes, relations, findings, rejects;
+    std::int64_t units = 0;
+};
+
+std::string opt(const std::optional<std::string>& value) {
+    return value ? *value : "<none>";
+}
+
+Drained drain(RowSource& source) {
+    Drained out;
+    for (bool more = true; more;) {
+        RowBatch batch;
+        auto next = source.next(batch);
+        REQUIRE(next);
+        more = *next;
+        out.units += batch.units;
+        for (const auto& s : batch.streams)
+            out.streams.push_back(s.name + " kind=" + opt(s.kind) + " key=" + opt(s.key));
+        for (const auto& e : batch.events) {
+            std::string line = opt(e.event_id) + " " + format_utc(e.ts) + " " + opt(e.type) + " @" +
+                               e.stream + " data=" + opt(e.data) + " meta=" + opt(e.meta);
+            for (const auto& link : e.links)
+                line += " +" + link.stream + "(" + opt(link.qualifier) + ")";
+            out.events.push_back(line);
+        }
+        for (const auto& a : batch.attributes)
+            out.attributes.push_back(a.stream + " " + (a.ts ? format_utc(*a.ts) : "initial") + " " +
+                                     a.name + "=" + a.value);
+        for (const auto& r : batch.relations)
+            out.relations.push_back(r.from + " -> " + r.to + " (" + opt(r.qualifier) + ")");
+        for (const auto& f : batch.findings)
+            out.findings.push_back(
+                f.kind + " " + f.stream + " " +
+                (f.event_index ? opt(batch.events.at(*f.event_index).event_id) : "-") + ": " +
+                f.detail);
+        for (const auto& r : batch.rejects)
+            out.rejects.push_back(r.place + ": " + r.reason);
+    }
+    return out;
+}
+
+// The SQLite form of the small log, built from the SQL text in the repository.
+std::string make_sqlite(const TempDir& dir) {
+    std::string path = dir.file("ocel-small.sqlite");
+    auto db = sql::Db::open(path, sql::Db::Mode::create);
+    REQUIRE(db);
+    REQUIRE(db->exec(read_text(fixture("ocel-small.sql"))));
+    return path;
+}
+
+Drained drain_path(const std::string& path,
+                   Result<std::unique_ptr<RowSource>> (*open)(const std::string&,
+                                                              const RowSourceOptions&)) {
+    auto source = open(path, RowSourceOptions{});
+    INFO(path);
+    REQUIRE(source);
+    return drain(**source);
+}
+
+} // namespace
+
+TEST_CASE("OCEL 2.0: the small log's rows, from JSON", "[ocel]") {
+    Drained rows = drain_path(fixture("ocel-small.jsonocel"), open_ocel_json_source);
+    CHECK(rows.streams == std::vector<std::string>{"Order-o1 kind=order key=o1",
+                                                   "Item-1 kind=item key=1",
+                                                   "Customer-c7 kind=customer key=c7"});
+    CHECK(rows.events ==
+          std::vector<std::string>{
+              "e1 2024-01-01T09:00:00Z Place Order @Order-o1 data={\"channel\":\"web\"} "
+              "meta={\"ocel:qualifier\":\"placed\"} +Customer-c7(by) +Item-1(contains)",
+              "e2 2024-01-02T10:00:00Z Pay @Order-o1 data={\"amount\":12.5} "
+              "meta={\"ocel:qualifier\":\"paid\"}",
+              "3 2024-01-02T10:00:00Z Ship @Item-1 data={} meta={\"ocel:qualifier\":\"shipped\"}",
+              "e4 2024-01-04T08:00:00Z Note @ocel-unlinked data={} meta=<none>"});
+    CHECK(rows.attributes == std::vector<std::string>{
+                                 "Order-o1 initial status=\"open\"",
+                                 "Order-o1 initial amount=12.5",
+                                 "Order-o1 2024-01-02T10:00:00Z status=\"paid\"",
+                                 "Order-o1 2024-01-03T00:00:00Z note=\"\"",
+                                 "Item-1 initial weight=3",
+                             });
+    CHECK(rows.relations == std::vector<std::string>{"Item-1 -> Order-o1 (part of)"});
+    CHECK(rows.findings ==
+          std::vector<std::string>{
+              "dangling_link Item-1 3: event 3 links object ghost, which the log does not "
+              "declare (link dropped)",
+              "dangling_link ocel-unlinked e4: event e4 links object ghost, which the log does "
+              "not declare (link dropped)"});
+    CHECK(rows.rejects.empty());
+    CHECK(rows.units == 7); // 3 objects + 4 events
+}
+
+TEST_CASE("OCEL 2.0: JSON, XML and SQLite give the same rows", "[ocel]") {
+    TempDir dir;
+    Drained json = drain_path(fixture("ocel-small.jsonocel"), open_ocel_json_source);
+    Drained xml = drain_path(fixture("ocel-small.xmlocel"), open_ocel_xml_source);
+    Drained sqlite = drain_path(make_sqlite(dir), open_ocel_sqlite_source);
+    for (Drained* rows : {&json, &xml, &sqlite}) // per object in source order
+        std::stable_sort(rows->attributes.begin(), rows->attributes.end(),
+                         [](const std::string& a, const std::string& b) {
+                             return a.substr(0, a.find(' ')) < b.substr(0, b.find(' '));
+                         });
+    for (const Drained* other : {&xml, &sqlite}) {
+        CHECK(other->streams == json.streams);
+        CHECK(other->events == json.events);
+        CHECK(other->attributes == json.attributes);
+        CHECK(other->relations == json.relations);
+        CHECK(other->findings == json.findings);
+        CHECK(other->rejects == json.rejects);
+        CHECK(other->units == json.units);
+    }
+}
+
+TEST_CASE("OCEL 2.0 XML: entity declarations are refused", "[ocel]") {
+    TempDir dir;
+    std::string path = dir.file("bomb.xmlocel");
+    write_file(path, "<?xml version=\"1.0\"?>\n<!DOCTYPE log [<!ENTITY a \"aaaaaaaaaa\">"
+                     "<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">]>\n"
+                     "<log><events><event id=\"&b;\" type=\"t\" time=\"2024-01-01\"/></events>"
+                     "</log>\n");
+    auto source = open_ocel_xml_source(path, {});
+    REQUIRE(source);
+    RowBatch batch;
+    auto next = (*source)->next(batch);
+    REQUIRE_FALSE(next);
+    CHECK_THAT(next.error().message, Catch::Contains("refused") && Catch::Contains("entity"));
+}
+
+TEST_CASE("OCEL 2.0: a file of another kind is named", "[ocel]") {
+    TempDir dir;
+    std::string xes = dir.file("log.xmlocel");
+    write_file(xes, "<?xml version=\"1.0\"?><log xes.version=\"1.0\"><trace/></log>");
+    auto source = open_ocel_xml_source(xes, {});
+    REQUIRE(source);
+    RowBatch batch;
+    auto next = (*source)->next(batch);
+    REQUIRE_FALSE(next);
+    CHECK_THAT(next.error().message, Catch::Contains("XES"));
+
+    std::string jsonl = dir.file("log.jsonocel");
+    write_file(jsonl, "{\"id\":1}\n{\"id\":2}\n");
+    auto json = open_ocel_json_source(jsonl, {});
+    REQUIRE_FALSE(json);
+    CHECK_THAT(json.error().message, Catch::Contains("not OCEL 2.0 JSON"));
+
+    std::string other = dir.file("other.sqlite");
+    {
+        auto db = sql::Db::open(other, sql::Db::Mode::create);
+        REQUIRE(db);
+        REQUIRE(db->exec("CREATE TABLE mt_events (seq_id INTEGER)"));
+    }
+    auto sqlite = open_ocel_sqlite_source(other, {});
+    REQUIRE_FALSE(sqlite);
+    CHECK_THAT(sqlite.error().message, Catch::Contains("no table 'event'"));
+}
+
+TEST_CASE("OCEL 2.0 SQLite: bad rows are rejects located by table and rowid", "[ocel]") {
+    TempDir dir;
+    std::string path = make_sqlite(dir);
+    {
+        auto db = sql::Db::open(path, sql::Db::Mode::read_write);
+        REQUIRE(db);
+        REQUIRE(db->exec("INSERT INTO event VALUES ('e5', 'Pay'), ('e6', 'Unknown');"
+                         "INSERT INTO \"event_Pay\" VALUES ('e2', '2024-01-02 11:00:00Z', 1.0);"));
+    }
+    Drained rows = drain_path(path, open_ocel_sqlite_source);
+    CHECK(rows.events.size() == 4);
+    CHECK(rows.rejects ==
+          std::vector<std::string>{"event_Pay rowid 2: a second row for event e2 (ignored)",
+                                   "event rowid 5: event e5 has no row in event_Pay",
+                                   "event rowid 6: event type 'Unknown' has no table in "
+                                   "event_map_type"});
+}
+
+namespace {
+
+// A case whose stream Order-o1 has three events from an "OCEL" import and attribute values:
+// status "open" and amount 12.5 initially, status "paid" at 2024-01-02T10:00Z (the instant of
+// the Pay event), note "" at 2024-01-03, status removed at 2024-01-05.
+struct AttributeCase {
+    TempDir dir;
+    std::string path = dir.file("ocel.asof");
+    std::int64_t stream = 0;
+
+    AttributeCase() {
+        std::string log = dir.file("o.jsonl");
+        write_file(
+            log,
+            R"({"id":"e1","stream":"Order-o1","type":"Place","ts":"2024-01-01T09:00:00Z","data":{"channel":"web"}})"
+            "\n"
+            R"({"id":"e2","stream":"Order-o1","type":"Pay","ts":"2024-01-02T10:00:00Z","data":{"amount":99}})"
+            "\n"
+            R"({"id":"e3","stream":"Order-o1","type":"Note","ts":"2024-01-04T08:00:00Z","data":{"x":1}})"
+            "\n");
+        import_ok({log}, path);
+        auto db = sql::Db::open(path, sql::Db::Mode::read_write);
+        REQUIRE(db);
+        stream = db->scalar_int("SELECT id FROM streams WHERE name = 'Order-o1'").value();
+        REQUIRE(db->exec("UPDATE imports SET format = 'ocel-json'"));
+        auto insert = db->prepare("INSERT INTO stream_attributes (id, stream_id, ts, name, "
+                                  "value, import_id) VALUES (?1, ?2, ?3, ?4, ?5, 1)");
+        REQUIRE(insert);
+        auto add = [&](std::int64_t id, std::optional<Timestamp> ts, const char* name,
+                       const char* value) {
+            insert->reset();
+            insert->bind(1, id).bind(2, stream);
+            if (ts)
+                insert->bind(3, static_cast<std::int64_t>(ts->time_since_epoch().count()));
+            else
+                insert->bind_null(3);
+            insert->bind(4, std::string_view(name)).bind(5, std::string_view(value));
+            REQUIRE(insert->run());
+        };
+        add(1, std::nullopt, "status", "\"open\"");
+        add(2, std::nullopt, "amount", "12.5");
+        add(3, utc(2024, 1, 2, 10), "status", "\"paid\"");
+        add(4, utc(2024, 1, 3), "note", "\"\"");
+        add(5, utc(2024, 1, 5), "status", "null");
+    }
+};
+
+} // namespace
+
+TEST_CASE("OCEL 2.0: an object's state as of T is its attribute values at T", "[ocel][replay]") {
+    AttributeCase c;
+    auto db = open_ok(c.path);
+    auto replayer =
+        replay::Replayer::open(db, c.stream, "Order-o1", replay::Projection::merge_default());
+    REQUIRE(replayer);
+    using nlohmann::json;
+
+    auto before = replayer->state_at(utc(2024, 1, 1));
+    REQUIRE(before);
+    CHECK(before->state == json::parse(R"({"status":"open","amount":12.5})"));
+    CHECK(before->applied == 0);
+    CHECK(before->blame.at("/status") == -1);
+
+    auto just_before = replayer->state_at(utc(2024, 1, 2, 9, 59, 59));
+    REQUIRE(just_before);
+    CHECK(just_before->state["status"] == "open");
+    CHECK(just_before->applied == 1); // e1 folded, its data not merged (OCEL)
+
+    auto paid = replayer->state_at(utc(2024, 1, 2, 10));
+    REQUIRE(paid);
+    CHECK(paid->state == json::parse(R"({"status":"paid","amount":12.5})"));
+    CHECK(paid->blame.at("/status") == -3);
+    REQUIRE(replayer->name_events(*paid));
+    CHECK(replay::describe_ref(paid->events.at(-3)) ==
+          "attribute status set at 2024-01-02T10:00:00Z");
+    CHECK(replay::describe_ref(paid->events.at(-2)) == "attribute amount (initial value)");
+
+    auto noted = replayer->state_at(utc(2024, 1, 3));
+    REQUIRE(noted);
+    CHECK(noted->state == json::parse(R"({"status":"paid","amount":12.5,"note":""})"));
+
+    auto removed = replayer->state_at(utc(2024, 1, 6));
+    REQUIRE(removed);
+    CHECK(removed->state == json::parse(R"({"amount":12.5,"note":""})"));
+    CHECK(removed->blame.count("/status") == 0);
+    CHECK(removed->applied == 3);
+
+    // Changes: the Pay event (which changes nothing in an OCEL object's state) comes before the
+    // attribute value dated at its instant; attribute values are listed with negative seqs.
+    auto changes = replayer->changes(utc(2024, 1, 2), utc(2024, 1, 3, 12));
+    REQUIRE(changes);
+    REQUIRE(changes->timeline.size() == 3);
+    CHECK(changes->timeline[0].seq == 2);
+    CHECK(changes->timeline[0].changes.empty());
+    CHECK(changes->timeline[1].seq == -3);
+    REQUIRE(changes->timeline[1].changes.size() == 1);
+    CHECK(changes->timeline[1].changes[0].pointer == "/status");
+    CHECK(changes->timeline[1].changes[0].before == json("open"));
+    CHECK(changes->timeline[1].changes[0].after == json("paid"));
+    CHECK(changes->timeline[2].seq == -4);
+
+    auto diff = replayer->diff(utc(2024, 1, 1, 12), utc(2024, 1, 5, 12));
+    REQUIRE(diff);
+    REQUIRE(diff->entries.size() == 2);
+    std::map<std::string, std::vector<std::int64_t>> causes;
+    for (const auto& entry : diff->entries)
+        causes[entry.change.pointer] = entry.causes;
+    CHECK(causes ==
+          std::map<std::string, std::vector<std::int64_t>>{{"/note", {-4}}, {"/status", {-3, -5}}});
+}
+
+TEST_CASE("OCEL 2.0: events of other formats still merge into the state", "[ocel][replay]") {
+    AttributeCase c;
+    {
+        auto db = sql::Db::open(c.path, sql::Db::Mode::read_write);
+        REQUIRE(db);
+        REQUIRE(db->exec("UPDATE imports SET format = 'jsonl'"));
+    }
+    auto db = open_ok(c.path);
+    auto replayer =
+        replay::Replayer::open(db, c.stream, "Order-o1", replay::Projection::merge_default());
+    REQUIRE(replayer);
+    auto paid = replayer->state_at(utc(2024, 1, 2, 10));
+    REQUIRE(paid);
+    // The Pay event's amount (99) is folded, then the attribute dated at the same instant.
+    CHECK(paid->state == nlohmann::json::parse(R"({"status":"paid","amount":99,"channel":"web"})"));
+    CHECK(paid->blame.at("/amount") == 2);
+}
