@@ -19,6 +19,7 @@
 using namespace asof;
 using namespace asof::report;
 using asof::test::TempDir;
+using asof::test::poppler;
 
 namespace {
 
@@ -134,26 +135,6 @@ std::size_t count_of(const std::string& text, const std::string& what) {
          at_ = text.find(what, at_ + what.size()))
         ++n;
     return n;
-}
-
-bool have_tool(const char* name) {
-    return std::system(("command -v " + std::string(name) + " >/dev/null 2>&1").c_str()) == 0;
-}
-
-// The output of a poppler tool run on `pdf` ("pdftotext" or "pdffonts"), or nullopt when the
-// tool is not installed.
-std::optional<std::string> poppler(const char* tool, const std::string& pdf) {
-    if (!have_tool(tool)) {
-        WARN(std::string(tool) + " (poppler-utils) is not installed: PDF text not checked");
-        return std::nullopt;
-    }
-    TempDir dir;
-    asof::test::write_file(dir.file("report.pdf"), pdf);
-    std::string command = std::string(tool) + " " + dir.file("report.pdf") +
-                          (std::string(tool) == "pdftotext" ? " " + dir.file("out.txt")
-                                                            : " > " + dir.file("out.txt"));
-    REQUIRE(std::system(command.c_str()) == 0);
-    return asof::test::read_file(dir.file("out.txt"));
 }
 
 } // namespace

@@ -88,6 +88,22 @@ inline std::string read_file(const std::string& path) {
 }
 
 // One complete gzip member holding `content`.
+// The output of a poppler tool run on the PDF bytes `pdf` ("pdftotext" or "pdffonts"), or
+// nullopt (with a warning) when poppler-utils is not installed.
+inline std::optional<std::string> poppler(const char* tool, const std::string& pdf) {
+    if (std::system(("command -v " + std::string(tool) + " >/dev/null 2>&1").c_str()) != 0) {
+        WARN(std::string(tool) + " (poppler-utils) is not installed: PDF text not checked");
+        return std::nullopt;
+    }
+    TempDir dir;
+    write_file(dir.file("report.pdf"), pdf);
+    std::string command = std::string(tool) + " " + dir.file("report.pdf") +
+                          (std::string(tool) == "pdftotext" ? " " + dir.file("out.txt")
+                                                            : " > " + dir.file("out.txt"));
+    REQUIRE(std::system(command.c_str()) == 0);
+    return read_file(dir.file("out.txt"));
+}
+
 inline std::string gzip(std::string_view content) {
     z_stream zs{};
     REQUIRE(deflateInit2(&zs, Z_BEST_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8,
