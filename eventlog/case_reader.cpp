@@ -273,6 +273,35 @@ Result<std::optional<EventDetail>> read_event_detail(sql::Db& db, std::int64_t s
         if (!listed) return tl::unexpected(listed.error());
     }
 
+    auto relations = db.prepare(
+        "SELECT f.name, t.name, r.qualifier FROM stream_relations r JOIN streams f ON f.id = "
+        "r.from_stream JOIN streams t ON t.id = r.to_stream WHERE r.from_stream = (SELECT id FROM "
+        "streams WHERE name = ?1) OR r.to_stream = (SELECT id FROM streams WHERE name = ?1) "
+        "ORDER BY 1, 2, 3 LIMIT ?2");
+    if (!relations) return tl::unexpected(relations.error());
+    for (const auto& [name, qualifier] : detail.streams) {
+        std::size_t room = EventDetail::max_relations + 1 - detail.relations.size();
+        relations->reset();
+        relations->bind(1, name).bind(2, static_cast<std::int64_t>(room));
+        auto listed = relations->each([&](const sql::Stmt& row) {
+            EventDetail::Relation relation{std::string(row.column_text(0)),
+                                           std::string(row.column_text(1)), row.column_opt_text(2)};
+            auto same = [&](const EventDetail::Relation& known) {
+                return known.from == relation.from && known.to == relation.to &&
+                       known.qualifier == relation.qualifier;
+            };
+            // A relation between two of the event's streams is met from both ends.
+            if (std::none_of(detail.relations.begin(), detail.relations.end(), same))
+                detail.relations.push_back(std::move(relation));
+        });
+        if (!listed) return tl::unexpected(listed.error());
+        if (detail.relations.size() > EventDetail::max_relations) {
+            detail.relations.pop_back();
+            detail.more_relations = true;
+            break;
+        }
+    }
+
     auto findings = db.prepare("SELECT f.kind, coalesce(s.name, ''), f.detail FROM findings f "
                                "LEFT JOIN streams s ON s.id = f.stream_id WHERE f.seq = ?1 "
                                "ORDER BY f.id");

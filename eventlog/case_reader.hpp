@@ -102,6 +102,15 @@ struct EventDetail {
     std::int64_t line = 0, byte_offset = 0;
     std::vector<std::pair<std::string, std::optional<std::string>>> streams;
     std::vector<FindingInfo> findings;
+    // The object-to-object relations (OCEL) of the event's streams, either way, by name; at
+    // most `max_relations`, with `more_relations` set when there were more.
+    struct Relation {
+        std::string from, to;
+        std::optional<std::string> qualifier;
+    };
+    static constexpr std::size_t max_relations = 50;
+    std::vector<Relation> relations;
+    bool more_relations = false;
 };
 
 // The detail of event `seq`, or nullopt when the case has no such event.

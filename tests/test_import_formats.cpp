@@ -480,6 +480,15 @@ TEST_CASE("links, declared streams, attributes, relations and findings are store
     CHECK((*detail)->streams == std::vector<Link>{{"container cr1", "carried in"},
                                                   {"order-990001", std::nullopt},
                                                   {"truck t9", std::nullopt}});
+    // The relations of the event's streams, each once though met from both of its ends.
+    REQUIRE((*detail)->relations.size() == 2);
+    CHECK((*detail)->relations[0].from == "container cr1");
+    CHECK((*detail)->relations[0].to == "truck t9");
+    CHECK((*detail)->relations[0].qualifier == "on");
+    CHECK((*detail)->relations[1].from == "order-990001");
+    CHECK((*detail)->relations[1].to == "customer c1");
+    CHECK_FALSE((*detail)->relations[1].qualifier);
+    CHECK_FALSE((*detail)->more_relations);
     auto kind = db.prepare("SELECT kind, key FROM streams WHERE name = 'container cr1'");
     REQUIRE(kind.has_value());
     REQUIRE(kind->step().value());

@@ -59,6 +59,16 @@ void draw_event_detail(ConsoleState& state) {
         for (const auto& [name, qualifier] : detail->streams)
             ImGui::BulletText("%s%s", printable(name).c_str(),
                               qualifier ? (" (" + printable(*qualifier) + ")").c_str() : "");
+    if (!detail->relations.empty()) {
+        ImGui::TextDisabled("related objects");
+        for (const auto& relation : detail->relations)
+            ImGui::BulletText(
+                "%s -> %s%s", printable(relation.from).c_str(), printable(relation.to).c_str(),
+                relation.qualifier ? (" (" + printable(*relation.qualifier) + ")").c_str() : "");
+        if (detail->more_relations)
+            ImGui::TextDisabled("(only the first %zu relations are shown)",
+                                EventDetail::max_relations);
+    }
     for (const auto& finding : detail->findings)
         ImGui::TextColored(ImVec4(0.95f, 0.7f, 0.3f, 1), "%s: %s", printable(finding.kind).c_str(),
                            printable(finding.detail).c_str());
