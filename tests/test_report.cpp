@@ -260,6 +260,35 @@ TEST_CASE("report command errors: format, query", "[report]") {
     CHECK_FALSE(fs::exists(c.dir.file("r.json")));
 }
 
+TEST_CASE("report renders a hostile log inert in html and pdf", "[report][hostile]") {
+    ReportCase c("hostile.jsonl");
+    auto html_run = c.report("everything", c.dir.file("h.html"));
+    INFO(html_run.err);
+    REQUIRE(html_run.code == exit_ok);
+    std::string html = read_file(c.dir.file("h.html"));
+    CHECK(html.find("Content-Security-Policy") != std::string::npos);
+    CHECK(html.find("<script") == std::string::npos);
+    CHECK(html.find("&lt;script&gt;") != std::string::npos);
+    CHECK(html.find("<svg") != std::string::npos);
+    CHECK(html.find("</svg>") == html.rfind("</svg>")); // the timeline's own, once
+    CHECK(html.find(" onmouseover=") == std::string::npos);
+    CHECK(html.find("src=") == std::string::npos);
+    CHECK(html.find("href=") == std::string::npos);
+    for (std::size_t i = 0; i < html.size(); ++i)
+        CHECK(bidi_control_length(html, i) == 0);
+    CHECK(html.find('\x07') == std::string::npos);
+    CHECK(html.find('\x1b') == std::string::npos);
+    CHECK(html.find("[U+202E]") != std::string::npos);
+
+    auto pdf_run = c.report("everything", c.dir.file("h.pdf"));
+    REQUIRE(pdf_run.code == exit_ok);
+    if (auto text = poppler("pdftotext", read_file(c.dir.file("h.pdf")))) {
+        CHECK(text->find("[U+202E]") != std::string::npos);
+        for (std::size_t i = 0; i < text->size(); ++i)
+            CHECK(bidi_control_length(*text, i) == 0);
+    }
+}
+
 TEST_CASE("report renders a hostile log inert in csv", "[report][hostile]") {
     ReportCase c("hostile.jsonl");
     auto run = c.report("everything", c.dir.file("h.csv"));
