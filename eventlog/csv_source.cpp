@@ -20,20 +20,15 @@ namespace {
 constexpr std::int64_t batch_rows = 4096;
 constexpr std::size_t read_chunk = std::size_t{1} << 20;
 constexpr std::size_t max_record_bytes = std::size_t{16} << 20;
-constexpr std::size_t none = std::numeric_limits<std::size_t>::max();
+constexpr std::size_t none = no_column;
 
-// A process-mining column name and the role it takes when no JSON Lines alias claims the role.
-struct ProcessMiningName {
-    std::string_view column;
-    Role role;
-};
-constexpr ProcessMiningName process_mining_names[] = {
+// The process-mining column names and the role each takes when no JSON Lines alias claims it.
+const std::vector<ColumnName> process_mining_names = {
     {"case:concept:name", Role::stream},
     {"concept:name", Role::type},
     {"time:timestamp", Role::ts},
     {"org:resource", Role::actor},
 };
-constexpr std::size_t process_mining_rank = 1000; // after every JSON Lines alias
 
 // The delimiter of a header line: the most frequent of , ; tab | outside quotes (',' if none).
 char sniff_delimiter(std::string_view header) {
@@ -236,45 +231,9 @@ private:
     }
 
     Result<void> assign_roles() {
-        role_column_.fill(none);
-        std::array<std::size_t, role_count> rank;
-        rank.fill(none);
-        auto take = [&](Role role, std::size_t column, std::size_t at_rank) {
-            auto r = static_cast<std::size_t>(role);
-            if (at_rank < rank[r]) {
-                rank[r] = at_rank;
-                role_column_[r] = column;
-            }
-        };
-        for (std::size_t r = 0; r < role_count; ++r) {
-            const auto& path = map_.path(static_cast<Role>(r));
-            if (path.empty()) continue;
-            std::string wanted;
-            for (const auto& part : path)
-                wanted += (wanted.empty() ? "" : ".") + part;
-            std::size_t found = none;
-            for (std::size_t c = 0; c < columns_.size() && found == none; ++c)
-                if (columns_[c] == wanted) found = c;
-            if (found == none) {
-                std::string names;
-                for (const auto& column : columns_)
-                    names += (names.empty() ? "" : ", ") + printable_excerpt(column, 40);
-                return fail("no column \"" + wanted + "\" for " +
-                                std::string(role_name(static_cast<Role>(r))) +
-                                " (columns: " + names + ")",
-                            "--map");
-            }
-            take(static_cast<Role>(r), found, 0);
-        }
-        for (std::size_t c = 0; c < columns_.size(); ++c) {
-            if (auto match = map_.role_of_top_level(columns_[c])) {
-                take(match->role, c, match->rank);
-                continue;
-            }
-            for (const auto& name : process_mining_names)
-                if (columns_[c] == name.column && map_.path(name.role).empty())
-                    take(name.role, c, process_mining_rank);
-        }
+        auto chosen = assign_columns(map_, columns_, process_mining_names, false);
+        if (!chosen) return tl::unexpected(chosen.error());
+        role_column_ = *chosen;
         std::size_t stream_column = role_column_[static_cast<std::size_t>(Role::stream)];
         case_stream_ = stream_column != none && columns_[stream_column] == "case:concept:name";
         std::set<std::string> seen;

@@ -1,6 +1,9 @@
 // Which input field supplies each part of an event: built-in aliases, overridden by --map.
 #include "eventlog/field_map.hpp"
 
+#include "eventlog/json_text.hpp"
+
+#include <cctype>
 #include <nlohmann/json.hpp>
 
 namespace asof {
@@ -111,6 +114,71 @@ std::string FieldMap::describe_json() const {
         out[std::string(role_names[i])] = joined;
     }
     return out.dump();
+}
+
+namespace {
+
+bool same_name(std::string_view a, std::string_view b, bool ignore_case) {
+    if (!ignore_case) return a == b;
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(a[i])) !=
+            std::tolower(static_cast<unsigned char>(b[i])))
+            return false;
+    return true;
+}
+
+} // namespace
+
+Result<std::array<std::size_t, role_count>>
+assign_columns(const FieldMap& map, const std::vector<std::string>& columns,
+               const std::vector<ColumnName>& extra, bool ignore_case, std::string_view container) {
+    std::array<std::size_t, role_count> chosen, rank;
+    chosen.fill(no_column);
+    rank.fill(no_column);
+    auto take = [&](Role role, std::size_t column, std::size_t at_rank) {
+        auto r = static_cast<std::size_t>(role);
+        if (at_rank < rank[r]) {
+            rank[r] = at_rank;
+            chosen[r] = column;
+        }
+    };
+    for (std::size_t r = 0; r < role_count; ++r) {
+        const auto& path = map.path(static_cast<Role>(r));
+        if (path.empty()) continue;
+        std::string wanted;
+        for (const auto& part : path)
+            wanted += (wanted.empty() ? "" : ".") + part;
+        std::size_t found = no_column;
+        for (std::size_t c = 0; c < columns.size() && found == no_column; ++c)
+            if (same_name(columns[c], wanted, ignore_case)) found = c;
+        if (found == no_column) {
+            std::string names;
+            for (const auto& column : columns)
+                names += (names.empty() ? "" : ", ") + printable_excerpt(column, 60);
+            return fail("no column \"" + printable_excerpt(wanted, 60) + "\" for " +
+                            std::string(role_name(static_cast<Role>(r))) +
+                            (container.empty() ? "" : " in " + std::string(container)) +
+                            " (columns: " + names + ")",
+                        "--map");
+        }
+        take(static_cast<Role>(r), found, 0);
+    }
+    const std::size_t extra_rank = 1000; // after every JSON Lines alias
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+        for (std::size_t r = 0; r < role_count; ++r) {
+            if (!map.path(static_cast<Role>(r)).empty()) continue;
+            const auto& aliases = role_aliases(static_cast<Role>(r));
+            for (std::size_t a = 0; a < aliases.size(); ++a)
+                if (same_name(columns[c], aliases[a], ignore_case))
+                    take(static_cast<Role>(r), c, a);
+        }
+        for (std::size_t e = 0; e < extra.size(); ++e)
+            if (map.path(extra[e].role).empty() &&
+                same_name(columns[c], extra[e].column, ignore_case))
+                take(extra[e].role, c, extra_rank + e);
+    }
+    return chosen;
 }
 
 } // namespace asof

@@ -54,4 +54,23 @@ private:
     std::unordered_map<std::string_view, AliasMatch> aliases_;
 };
 
+// A format's own column name (process mining, event stores) and the role it takes when no
+// JSON Lines alias claims that role.
+struct ColumnName {
+    std::string_view column;
+    Role role;
+};
+
+inline constexpr std::size_t no_column = static_cast<std::size_t>(-1);
+
+// The column (index into `columns`) each role of a tabular source takes, or no_column: the
+// column an explicit --map path names (its parts joined by dots; an unknown one fails, naming
+// `columns` and, when not empty, `container` such as "table mt_events"); else the JSON Lines
+// aliases by rank, then `extra` in order. With `ignore_case`, names compare without case.
+Result<std::array<std::size_t, role_count>> assign_columns(const FieldMap& map,
+                                                           const std::vector<std::string>& columns,
+                                                           const std::vector<ColumnName>& extra,
+                                                           bool ignore_case,
+                                                           std::string_view container = {});
+
 } // namespace asof

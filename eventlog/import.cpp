@@ -1,8 +1,8 @@
 // Imports source logs into a case file: atomically, never writing the source, counting every line.
-// Every format is read through a RowSource (row_source.hpp). A reader thread drains it, numbers
-// the events and extends the hash chain and the side chain; the calling thread writes the rows
-// to SQLite. Batches pass between them through a small bounded queue, which bounds memory
-// whatever the size of the source.
+// Every format is read through a RowSource (row_source.hpp). A reader thread drains it and
+// numbers the events, a chaining thread extends the hash chain and the side chain, and the
+// calling thread writes the rows to SQLite. Batches pass between them through small bounded
+// queues, which bound memory whatever the size of the source.
 #include "eventlog/import.hpp"
 
 #include "eventlog/case_schema.hpp"
@@ -76,7 +76,7 @@ private:
     bool closed_ = false;
 };
 
-// What the reader thread needs to know, and what it reports back when done.
+// What the reading and chaining threads need to know, and what they report back when done.
 struct ReadJob {
     RowSource* source;
     std::int64_t first_seq;
@@ -106,15 +106,12 @@ std::optional<std::string_view> view(const std::optional<std::string>& text) {
     return std::string_view(*text);
 }
 
-// The reader thread: drains the source batch by batch, numbers the events and chains them.
-void read_source(ReadJob& job, BatchQueue& queue) {
+// The reader thread: drains the source batch by batch and numbers the events. Parsing is the
+// slow stage of formats such as XES, so it does nothing else.
+void drain_source(ReadJob& job, BatchQueue& out) {
     std::int64_t next_seq = job.first_seq;
-    Digest chain = job.chain;
-    SideChain side{};
-    Sha256 hasher;
-    std::string canonical;
     for (;;) {
-        if (queue.closed()) return;
+        if (out.closed()) return;
         Batch batch;
         batch.first_seq = next_seq;
         bool more = false;
@@ -132,6 +129,30 @@ void read_source(ReadJob& job, BatchQueue& queue) {
                                     "", ErrorKind::environment};
             }
         }
+        next_seq += static_cast<std::int64_t>(batch.rows.events.size());
+        job.raw_bytes.store(job.source->raw_consumed(), std::memory_order_relaxed);
+        batch.last = !more || batch.error;
+        bool last = batch.last;
+        out.push(std::move(batch));
+        if (last) return;
+    }
+}
+
+// The chaining thread, between the reader and the writer: extends the hash chain over each
+// event and the side chain over links, attributes and relations. When the writer stops taking
+// batches it stops the reader too.
+void chain_batches(ReadJob& job, BatchQueue& in, BatchQueue& out) {
+    Digest chain = job.chain;
+    SideChain side{};
+    Sha256 hasher;
+    std::string canonical;
+    for (;;) {
+        if (out.closed()) {
+            in.close();
+            return;
+        }
+        Batch batch = in.pop();
+        std::int64_t seq = batch.first_seq;
         batch.hashes.reserve(batch.rows.events.size());
         for (EventRow& row : batch.rows.events) {
             tidy_links(row);
@@ -139,11 +160,11 @@ void read_source(ReadJob& job, BatchQueue& queue) {
             chain = chain_next(hasher, chain, canonical);
             batch.hashes.push_back(chain);
             for (const StreamLink& link : row.links) {
-                canonical_link_bytes(next_seq, link.stream, view(link.qualifier), canonical);
+                canonical_link_bytes(seq, link.stream, view(link.qualifier), canonical);
                 side.links = chain_next(hasher, side.links, canonical);
                 ++side.count;
             }
-            ++next_seq;
+            ++seq;
         }
         for (const StreamAttribute& attribute : batch.rows.attributes) {
             std::optional<std::int64_t> ts;
@@ -159,15 +180,13 @@ void read_source(ReadJob& job, BatchQueue& queue) {
             side.relations = chain_next(hasher, side.relations, canonical);
             ++side.count;
         }
-        job.raw_bytes.store(job.source->raw_consumed(), std::memory_order_relaxed);
-        batch.last = !more || batch.error;
-        if (batch.last) {
+        bool last = batch.last;
+        if (last) {
             job.final_chain = chain;
             job.side = side;
-            queue.push(std::move(batch));
-            return;
         }
-        queue.push(std::move(batch));
+        out.push(std::move(batch));
+        if (last) return;
     }
 }
 
@@ -528,8 +547,9 @@ Result<SourceOutcome> import_one(ImportRun& run, const std::string& path) {
     std::int64_t import_id = sqlite3_last_insert_rowid(run.db.handle());
 
     ReadJob job{&source, *max_seq + 1, chain, run.options.cancel};
-    BatchQueue queue;
-    std::thread reader_thread([&] { read_source(job, queue); });
+    BatchQueue parsed, queue;
+    std::thread reader_thread([&] { drain_source(job, parsed); });
+    std::thread chain_thread([&] { chain_batches(job, parsed, queue); });
 
     std::optional<Error> failure;
     WriteCounts counts;
@@ -553,7 +573,7 @@ Result<SourceOutcome> import_one(ImportRun& run, const std::string& path) {
                                 (first.place.empty() ? std::to_string(first.line) : first.place)};
         }
         if (failure) {
-            queue.close(); // the reader stops at its next push or batch; nothing more is read
+            queue.close(); // the chainer, then the reader, stop at their next batch
             break;
         }
         if (batch.last) break;
@@ -568,6 +588,7 @@ Result<SourceOutcome> import_one(ImportRun& run, const std::string& path) {
             }
         }
     }
+    chain_thread.join();
     reader_thread.join();
     if (failure) return abandon(*failure);
     if (run.options.on_progress) {

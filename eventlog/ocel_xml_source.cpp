@@ -1,6 +1,7 @@
 // OCEL 2.0 XML as a RowSource, streamed with expat in two passes over the file: the first reads
 // the types and objects (objects may follow events in a file, and dangling links can only be
-// told once every object is known), the second the events. Memory grows with the objects (ids
+// told once every object is known) and stops at <events> when the objects came first, as the
+// schema orders them; the second reads the events. Memory grows with the objects (ids
 // and stream names), not with the events. Entity declarations (XML bombs) are refused.
 #include "eventlog/json_text.hpp"
 #include "eventlog/ocel_rows.hpp"
@@ -61,6 +62,10 @@ public:
             if (XML_Parse(parser_, chunk.data(), static_cast<int>(*got), done_) ==
                 XML_STATUS_ERROR) {
                 if (!refusal_.empty()) return fail(refusal_, where());
+                if (stopped_early_) {
+                    done_ = true;
+                    break;
+                }
                 return fail(std::string("malformed XML: ") +
                                 XML_ErrorString(XML_GetErrorCode(parser_)),
                             where());
@@ -128,6 +133,13 @@ private:
         if (depth == 2 && stack_[1].name == "trace")
             return refuse("not OCEL 2.0 XML: the file is XES (it has <trace> elements)");
         const std::string& element = stack_.back().name;
+        if (part_ == Part::objects && depth == 2 && element == "events" && objects_read_) {
+            // The schema puts the types and the objects before the events: this pass is done
+            // (the events pass reads the rest, and checks it is well-formed).
+            stopped_early_ = true;
+            XML_StopParser(parser_, XML_FALSE);
+            return;
+        }
         if (part_ == Part::objects) {
             // Types: /log/(object|event)-types/(object|event)-type/attributes/attribute
             if (depth == 3 && (under(1, "object-types") || under(1, "event-types")))
@@ -208,6 +220,7 @@ private:
             event_.reset();
         }
         if (depth == 3) object_.reset();
+        if (depth == 2 && stack_.back().name == "objects") objects_read_ = true;
         stack_.pop_back();
     }
 
@@ -224,6 +237,8 @@ private:
     XML_Parser parser_ = nullptr;
     RowBatch* out_ = nullptr;
     bool done_ = false;
+    bool objects_read_ = false;  // </objects> has been read
+    bool stopped_early_ = false; // the objects pass stopped at <events>, after </objects>
     std::string refusal_;
     std::vector<Frame> stack_;
     std::string type_;
@@ -261,7 +276,9 @@ public:
     std::string format() const override { return "ocel-xml"; }
     std::uint64_t raw_size() const override { return events_.reader().raw_size(); }
     std::uint64_t raw_consumed() const override {
-        return (objects_.reader().raw_consumed() + events_.reader().raw_consumed()) / 2;
+        // The objects pass is the first half of the progress, the events pass the second.
+        if (!objects_done_) return objects_.reader().raw_consumed() / 2;
+        return raw_size() / 2 + events_.reader().raw_consumed() / 2;
     }
     Digest raw_digest() const override { return events_.reader().raw_digest(); }
     std::int64_t naive_times() const override { return mapper_.naive_times(); }

@@ -19,15 +19,11 @@ namespace asof {
 namespace {
 
 constexpr std::int64_t batch_rows = 4096;
-constexpr std::size_t none = std::numeric_limits<std::size_t>::max();
-constexpr std::size_t store_rank = 1000; // event-store names come after the JSON Lines aliases
+constexpr std::size_t none = no_column;
 
-// Column names of event stores, compared case-insensitively, and the role each takes.
-struct StoreName {
-    std::string_view column;
-    Role role;
-};
-constexpr StoreName store_names[] = {
+// Column names of event stores, compared case-insensitively, and the role each takes when no
+// JSON Lines alias claims it.
+const std::vector<ColumnName> store_names = {
     {"message_id", Role::id},           {"messageid", Role::id},
     {"stream_name", Role::stream},      {"streamname", Role::stream},
     {"message_type", Role::type},       {"messagetype", Role::type},
@@ -154,47 +150,12 @@ private:
     }
 
     Result<void> assign_roles() {
-        role_column_.fill(none);
-        std::array<std::size_t, role_count> rank;
-        rank.fill(none);
-        auto take = [&](Role role, std::size_t column, std::size_t at_rank) {
-            auto r = static_cast<std::size_t>(role);
-            if (at_rank < rank[r]) {
-                rank[r] = at_rank;
-                role_column_[r] = column;
-            }
-        };
-        for (std::size_t r = 0; r < role_count; ++r) {
-            const auto& path = map_.path(static_cast<Role>(r));
-            if (path.empty()) continue;
-            std::string wanted;
-            for (const auto& part : path)
-                wanted += (wanted.empty() ? "" : ".") + part;
-            std::size_t found = none;
-            for (std::size_t c = 0; c < columns_.size() && found == none; ++c)
-                if (columns_[c].name == wanted) found = c;
-            if (found == none) {
-                std::vector<std::string> names;
-                for (const auto& column : columns_)
-                    names.push_back(column.name);
-                return fail("no column \"" + printable_excerpt(wanted, 60) + "\" in table " +
-                                table_ + " (columns: " + names_list(names) + ")",
-                            "--map");
-            }
-            take(static_cast<Role>(r), found, 0);
-        }
-        for (std::size_t c = 0; c < columns_.size(); ++c) {
-            std::string name = lower(columns_[c].name);
-            for (std::size_t r = 0; r < role_count; ++r) {
-                if (!map_.path(static_cast<Role>(r)).empty()) continue;
-                const auto& aliases = role_aliases(static_cast<Role>(r));
-                for (std::size_t a = 0; a < aliases.size(); ++a)
-                    if (lower(aliases[a]) == name) take(static_cast<Role>(r), c, a);
-            }
-            for (std::size_t s = 0; s < std::size(store_names); ++s)
-                if (store_names[s].column == name && map_.path(store_names[s].role).empty())
-                    take(store_names[s].role, c, store_rank + s);
-        }
+        std::vector<std::string> names;
+        for (const auto& column : columns_)
+            names.push_back(column.name);
+        auto chosen = assign_columns(map_, names, store_names, true, "table " + table_);
+        if (!chosen) return tl::unexpected(chosen.error());
+        role_column_ = *chosen;
         return {};
     }
 
