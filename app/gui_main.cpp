@@ -309,8 +309,9 @@ int run(const Options& options) {
             ImGui::SetNextWindowPos(ImVec2(40, 40), ImGuiCond_Always);
             ImGui::Begin("asof", nullptr,
                          ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings);
-            ImGui::TextUnformatted(
-                "Open a case file or a log (JSON Lines), or drop one on this window.");
+            ImGui::TextUnformatted("Open a case file or a log (JSON Lines, CSV, XES, OCEL 2.0, "
+                                   "SQLite), or drop one on "
+                                   "this window.");
             if (ImGui::Button("Open...")) requests.browse = true;
             for (const auto& path : session.settings.recent)
                 if (ImGui::Selectable(path.c_str())) requests.open_path = path;

@@ -9,6 +9,7 @@
 
 #include "eventlog/verify.hpp"
 #include "ui/console.hpp"
+#include "ui/open_panels.hpp"
 #include "ui/panels.hpp"
 
 using namespace asof;
@@ -61,6 +62,15 @@ TEST_CASE("the console opens a case, runs its query and draws every panel", "[ui
     CHECK(state.cursor_a == state.results.rows.back().ts);
     for (int i = 0; i < 3; ++i)
         CHECK(imgui.raw_frame([&] { console->frame(); }) > 1000);
+}
+
+TEST_CASE("the file browser offers cases and every importable log format", "[ui]") {
+    for (const char* name :
+         {"a.asof", "a.jsonl", "a.ndjson", "a.json", "a.jsonl.gz", "a.csv", "a.tsv", "a.xes",
+          "a.xes.gz", "a.jsonocel", "a.xmlocel", "a.sqlite", "a.db"})
+        CHECK(ui::openable_name(name));
+    for (const char* name : {"a.txt", "a.pdf", "a.png", "asof"})
+        CHECK_FALSE(ui::openable_name(name));
 }
 
 TEST_CASE("the query bar reports errors with their column and keeps the last results",

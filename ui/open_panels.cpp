@@ -64,7 +64,8 @@ void list_folder(FileBrowser& browser) {
 } // namespace
 
 bool openable_name(const std::string& name) {
-    for (const char* ending : {".asof", ".jsonl", ".ndjson", ".json", ".gz"})
+    for (const char* ending : {".asof", ".jsonl", ".ndjson", ".json", ".gz", ".csv", ".tsv", ".xes",
+                               ".jsonocel", ".xmlocel", ".sqlite", ".db"})
         if (name.size() >= std::char_traits<char>::length(ending) &&
             name.compare(name.size() - std::char_traits<char>::length(ending), std::string::npos,
                          ending) == 0)

@@ -34,7 +34,8 @@ struct FileBrowser {
 // Draws the browser when open; returns the chosen file, if one was chosen this frame.
 std::optional<std::string> draw_file_browser(FileBrowser& browser);
 
-// Whether `name` looks like something asof opens (.asof, .jsonl, .ndjson, .json, .gz).
+// Whether `name` looks like something asof opens: a case (.asof) or a log of a format it imports
+// (.jsonl, .ndjson, .json, .csv, .tsv, .xes, .jsonocel, .xmlocel, .sqlite, .db; .gz of them).
 bool openable_name(const std::string& name);
 
 // Draws the oldest message as a modal dialog until dismissed.
