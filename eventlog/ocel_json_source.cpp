@@ -1,7 +1,8 @@
 // OCEL 2.0 JSON (objectTypes, eventTypes, objects, events) as a RowSource. The document is read
 // whole and parsed once (simdjson DOM); rows are then emitted in batches: objects, their
-// attributes and relations first, then events in document order. Memory is about three times
-// the file (text + parse tape), not bounded like JSON Lines (README.md, "OCEL 2.0").
+// attributes and relations first, then events in document order. Memory peaks at the text and
+// the parse tape together (the text is freed once parsed), not bounded like JSON Lines
+// (README.md, "OCEL 2.0").
 #include "eventlog/json_text.hpp"
 #include "eventlog/ocel_rows.hpp"
 #include "eventlog/source_reader.hpp"
@@ -41,6 +42,7 @@ public:
 
     Result<void> load(const std::string& path) {
         std::string text;
+        text.reserve(reader_.raw_size() + simdjson::SIMDJSON_PADDING); // exact unless gzipped
         std::vector<char> chunk(1 << 20);
         for (;;) {
             auto got = reader_.read(chunk.data(), chunk.size());
@@ -48,11 +50,15 @@ public:
             if (*got == 0) break;
             text.append(chunk.data(), *got);
         }
-        document_ = simdjson::padded_string(text);
+        // simdjson reads up to SIMDJSON_PADDING bytes past the end: reserve them rather than
+        // copy the document into a padded string (the text is freed once parsed: the parsed
+        // tape holds its own copies of the strings).
+        text.reserve(text.size() + simdjson::SIMDJSON_PADDING);
+        element root;
+        auto parsed = parser_.parse(text.data(), text.size(), false).get(root);
         text.clear();
         text.shrink_to_fit();
-        element root;
-        if (auto error = parser_.parse(document_).get(root); error)
+        if (auto error = parsed; error)
             return fail(std::string("not OCEL 2.0 JSON: the file is not one JSON document (") +
                             simdjson::error_message(error) + ")",
                         path);
@@ -189,7 +195,6 @@ private:
     SourceReader reader_;
     OcelMapper mapper_;
     const std::atomic<bool>* cancel_;
-    simdjson::padded_string document_;
     simdjson::dom::parser parser_;
     simdjson::dom::array::iterator object_at_{}, object_end_{}, event_at_{}, event_end_{};
     std::size_t object_index_ = 0, event_index_ = 0;
