@@ -1,18 +1,16 @@
-// asof-source-bench: times the parsing half of an import on its own. For an XES log it drains
-// the XES RowSource (expat, streaming, batches of a few thousand events); for JSON Lines it reads
-// the file with the same SourceReader and turns every line into an EventRow with JsonlParser,
-// as the importer's reader thread does. Nothing is written. Prints events, rejects, streams,
-// wall and CPU seconds and events/s. Used by bench/xes-bench; method and results in
+// asof-source-bench: times the parsing half of an import on its own: drains a log's RowSource
+// (any format asof imports, as the importer's reader thread does) and writes nothing. Prints
+// what it gave (events, rejects, declared streams, attribute values and how many are initial,
+// further links, relations, findings), wall and CPU seconds and events/s, and with --show the
+// first rows of each kind, to check a format's mapping by hand (for instance the three
+// serialisations of one OCEL 2.0 log). Used by bench/xes-bench; method and results in
 // bench/RESULTS.md.
-#include "eventlog/jsonl_parser.hpp"
 #include "eventlog/row_source.hpp"
-#include "eventlog/source_reader.hpp"
 
 #include "bench/bench_support.hpp"
 
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <ctime>
 #include <iostream>
 #include <optional>
@@ -25,14 +23,13 @@ using namespace asof;
 using namespace asof::bench;
 using Clock = std::chrono::steady_clock;
 
-constexpr const char* usage_text = "usage: asof-source-bench FILE [--format xes|jsonl] [--show N]\n"
-                                   "\n"
-                                   "  FILE      an XES log (.xes, .xes.gz) or a JSON Lines log\n"
-                                   "  --format  default: jsonl when FILE ends in .jsonl or "
-                                   ".jsonl.gz, else xes\n"
-                                   "  --show N  XES: also print the first N events, streams, "
-                                   "attributes and rejects\n"
-                                   "            (to check the mapping by hand)\n";
+constexpr const char* usage_text =
+    "usage: asof-source-bench FILE [--format FORMAT] [--show N]\n"
+    "\n"
+    "  FILE      a log of any format asof imports\n"
+    "  --format  as asof import's --format (default auto: from the extension, then the content)\n"
+    "  --show N  also print the first N events, streams, attributes and rejects\n"
+    "            (to check the mapping by hand)\n";
 
 struct Options {
     std::string path;
@@ -57,16 +54,14 @@ std::optional<Options> parse(int argc, char** argv) {
         }
     }
     if (options.path.empty()) return std::nullopt;
-    if (options.format.empty())
-        options.format = options.path.ends_with(".jsonl") || options.path.ends_with(".jsonl.gz")
-                             ? "jsonl"
-                             : "xes";
-    if (options.format != "xes" && options.format != "jsonl") return std::nullopt;
+    if (options.format.empty()) options.format = "auto";
     return options;
 }
 
 struct Counts {
-    std::int64_t events = 0, rejects = 0, streams = 0, attributes = 0;
+    std::int64_t events = 0, rejects = 0, streams = 0, attributes = 0, initial = 0, links = 0,
+                 relations = 0, findings = 0;
+    std::string format;
 };
 
 // Prints the first `limit` items of each kind (a hand check of the mapping).
@@ -94,8 +89,8 @@ void show(const RowBatch& batch, const Counts& before, std::int64_t limit) {
                     batch.rejects[i].place.c_str(), batch.rejects[i].reason.c_str());
 }
 
-Result<Counts> drain_xes(const std::string& path, std::int64_t limit) {
-    auto source = open_xes_source(path, RowSourceOptions{});
+Result<Counts> drain(const std::string& path, const std::string& format, std::int64_t limit) {
+    auto source = open_row_source(path, format, RowSourceOptions{});
     if (!source) return tl::unexpected(source.error());
     Counts counts;
     RowBatch batch;
@@ -109,60 +104,21 @@ Result<Counts> drain_xes(const std::string& path, std::int64_t limit) {
         counts.rejects += static_cast<std::int64_t>(batch.rejects.size());
         counts.streams += static_cast<std::int64_t>(batch.streams.size());
         counts.attributes += static_cast<std::int64_t>(batch.attributes.size());
+        for (const auto& attribute : batch.attributes)
+            counts.initial += attribute.ts ? 0 : 1;
+        for (const auto& event : batch.events)
+            counts.links += static_cast<std::int64_t>(event.links.size());
+        counts.relations += static_cast<std::int64_t>(batch.relations.size());
+        counts.findings += static_cast<std::int64_t>(batch.findings.size());
     }
-    return counts;
-}
-
-// Lines split as the importer splits them (padding after each line for simdjson).
-Result<Counts> drain_jsonl(const std::string& path) {
-    auto reader = SourceReader::open(path);
-    if (!reader) return tl::unexpected(reader.error());
-    auto map = FieldMap::from_overrides({});
-    if (!map) return tl::unexpected(map.error());
-    JsonlParser parser(std::move(*map), nullptr);
-    Counts counts;
-    std::vector<char> buffer(std::size_t{4} << 20);
-    std::string line;
-    std::size_t have = 0;
-    auto parse_line = [&](const char* begin, std::size_t size) {
-        if (size == 0) return;
-        line.assign(begin, size);
-        line.append(JsonlParser::padding, ' ');
-        EventRow row;
-        if (parser.parse(std::string_view(line.data(), size), row))
-            ++counts.events;
-        else
-            ++counts.rejects;
-    };
-    for (;;) {
-        auto got = reader->read(buffer.data() + have, buffer.size() - have);
-        if (!got) return tl::unexpected(got.error());
-        have += *got;
-        std::size_t start = 0;
-        for (;;) {
-            auto* newline =
-                static_cast<char*>(std::memchr(buffer.data() + start, '\n', have - start));
-            if (!newline) break;
-            auto end = static_cast<std::size_t>(newline - buffer.data());
-            parse_line(buffer.data() + start, end - start);
-            start = end + 1;
-        }
-        if (*got == 0) {
-            parse_line(buffer.data() + start, have - start);
-            break;
-        }
-        std::memmove(buffer.data(), buffer.data() + start, have - start);
-        have -= start;
-        if (have == buffer.size()) buffer.resize(buffer.size() * 2);
-    }
+    counts.format = (*source)->format();
     return counts;
 }
 
 int run(const Options& options) {
     auto begin = Clock::now();
     std::clock_t cpu_begin = std::clock();
-    auto counts =
-        options.format == "xes" ? drain_xes(options.path, options.show) : drain_jsonl(options.path);
+    auto counts = drain(options.path, options.format, options.show);
     double seconds = std::chrono::duration<double>(Clock::now() - begin).count();
     double cpu = static_cast<double>(std::clock() - cpu_begin) / CLOCKS_PER_SEC;
     if (!counts) {
@@ -170,11 +126,14 @@ int run(const Options& options) {
         return exit_bad_input;
     }
     std::printf("format %s events %lld rejects %lld streams %lld attributes %lld seconds %.3f "
-                "cpu %.3f events/s %.0f\n",
-                options.format.c_str(), static_cast<long long>(counts->events),
+                "cpu %.3f events/s %.0f initial %lld links %lld relations %lld findings %lld\n",
+                counts->format.c_str(), static_cast<long long>(counts->events),
                 static_cast<long long>(counts->rejects), static_cast<long long>(counts->streams),
                 static_cast<long long>(counts->attributes), seconds, cpu,
-                seconds > 0 ? static_cast<double>(counts->events) / seconds : 0.0);
+                seconds > 0 ? static_cast<double>(counts->events) / seconds : 0.0,
+                static_cast<long long>(counts->initial), static_cast<long long>(counts->links),
+                static_cast<long long>(counts->relations),
+                static_cast<long long>(counts->findings));
     return 0;
 }
 

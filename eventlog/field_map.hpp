@@ -27,6 +27,8 @@ const std::vector<std::string_view>& role_aliases(Role role);
 // path (dotted: "headers.aggregate" is field "aggregate" of object "headers").
 class FieldMap {
 public:
+    // The built-in aliases for every role (no override).
+    FieldMap() { index_aliases(); }
     // Parses "KEY=FIELD" overrides; errors name the bad entry.
     static Result<FieldMap> from_overrides(const std::vector<std::string>& overrides);
 
