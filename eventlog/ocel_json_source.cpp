@@ -1,13 +1,17 @@
-// OCEL 2.0 JSON (objectTypes, eventTypes, objects, events) as a RowSource. The document is read
-// whole and parsed once (simdjson DOM); rows are then emitted in batches: objects, their
-// attributes and relations first, then events in document order. Memory peaks at the text and
-// the parse tape together (the text is freed once parsed), not bounded like JSON Lines
-// (README.md, "OCEL 2.0").
+// OCEL 2.0 JSON (objectTypes, eventTypes, objects, events) as a RowSource, streamed: three walks
+// over the file (json_sections), each element parsed alone with simdjson. The first checks the
+// document and reads the type declarations, the second the objects (stopping at "events" when
+// the objects came first), the third the events. Memory grows with the objects (their ids and
+// stream names, as for OCEL XML), not with the file or the events.
+#include "eventlog/json_sections.hpp"
 #include "eventlog/json_text.hpp"
 #include "eventlog/ocel_rows.hpp"
 #include "eventlog/source_reader.hpp"
 
 #include <simdjson.h>
+
+#include <algorithm>
+#include <optional>
 
 namespace asof {
 namespace {
@@ -37,103 +41,134 @@ std::optional<std::string> member_text(element object, const char* name) {
 
 class OcelJsonSource final : public RowSource {
 public:
-    OcelJsonSource(SourceReader reader, const RowSourceOptions& options)
-        : reader_(std::move(reader)), mapper_(options.source_zone), cancel_(options.cancel) {}
+    OcelJsonSource(const std::string& path, const RowSourceOptions& options)
+        : path_(path), mapper_(options.source_zone), cancel_(options.cancel) {}
 
-    Result<void> load(const std::string& path) {
-        std::string text;
-        text.reserve(reader_.raw_size() + simdjson::SIMDJSON_PADDING); // exact unless gzipped
-        std::vector<char> chunk(1 << 20);
-        for (;;) {
-            auto got = reader_.read(chunk.data(), chunk.size());
-            if (!got) return tl::unexpected(got.error());
-            if (*got == 0) break;
-            text.append(chunk.data(), *got);
-        }
-        // simdjson reads up to SIMDJSON_PADDING bytes past the end: reserve them rather than
-        // copy the document into a padded string (the text is freed once parsed: the parsed
-        // tape holds its own copies of the strings).
-        text.reserve(text.size() + simdjson::SIMDJSON_PADDING);
-        element root;
-        auto parsed = parser_.parse(text.data(), text.size(), false).get(root);
-        text.clear();
-        text.shrink_to_fit();
-        if (auto error = parsed; error)
-            return fail(std::string("not OCEL 2.0 JSON: the file is not one JSON document (") +
-                            simdjson::error_message(error) + ")",
-                        path);
-        if (root.type() == element_type::OBJECT && !root["ocel:events"].error())
+    // The first pass: checks the document's structure and kind and reads the type declarations
+    // (which type the attribute values of objects and events); opens the two further passes.
+    Result<void> open() {
+        auto reader = SourceReader::open(path_);
+        if (!reader) return tl::unexpected(reader.error());
+        JsonSections types(std::move(*reader));
+        auto walked =
+            types.run({"objectTypes", "eventTypes"}, "", [&](const JsonSections::Element& item) {
+                element type;
+                if (!parse(item.text, type)) declare_type(item, type);
+                return true;
+            });
+        if (!walked)
+            return fail("not OCEL 2.0 JSON: the file is not one JSON document (" +
+                            walked.error().message + ")",
+                        path_ + (walked.error().where.empty() ? "" : ":" + walked.error().where));
+        const auto& members = types.members();
+        auto has = [&](const char* name) {
+            return std::find(members.begin(), members.end(), name) != members.end();
+        };
+        if (has("ocel:events"))
             return fail("not OCEL 2.0 JSON: the file is OCEL 1.0 (it has \"ocel:events\"); "
                         "convert it to OCEL 2.0 first",
-                        path);
-        if (root.type() != element_type::OBJECT ||
-            (root["events"].error() && root["objects"].error()))
+                        path_);
+        if (!has("events") && !has("objects"))
             return fail("not OCEL 2.0 JSON: the document has neither \"events\" nor \"objects\"",
-                        path);
-        for (const char* kind : {"objectTypes", "eventTypes"}) {
-            simdjson::dom::array types;
-            if (root[kind].get(types)) continue;
-            for (element type : types) {
-                auto name = member_text(type, "name");
-                simdjson::dom::array attributes;
-                if (!name || type["attributes"].get(attributes)) continue;
-                for (element attribute : attributes) {
-                    auto attribute_name = member_text(attribute, "name");
-                    auto declared = member_text(attribute, "type");
-                    if (attribute_name && declared)
-                        mapper_.declare_attribute(kind[0] == 'o', *name, *attribute_name,
-                                                  *declared);
-                }
-            }
-        }
-        simdjson::dom::array list;
-        if (!root["objects"].get(list)) {
-            object_at_ = list.begin();
-            object_end_ = list.end();
-        }
-        if (!root["events"].get(list)) {
-            event_at_ = list.begin();
-            event_end_ = list.end();
+                        path_);
+        for (auto* pass : {&objects_, &events_}) {
+            auto opened = SourceReader::open(path_);
+            if (!opened) return tl::unexpected(opened.error());
+            pass->emplace(std::move(*opened));
         }
         return {};
     }
 
+    // Objects first (the objects pass stops at "events" when the objects came before them),
+    // then the relations, then the events.
     Result<bool> next(RowBatch& out) override {
         if (cancel_ && cancel_->load()) return fail("cancelled");
-        std::size_t units = 0;
-        for (; object_at_ != object_end_ && units < batch_units; ++object_at_, ++object_index_)
-            add_object(*object_at_, out), ++units;
-        if (object_at_ != object_end_) return finish_batch(out, units);
-        if (!relations_done_) {
+        std::int64_t units = 0;
+        auto full = [&] { return ++units < static_cast<std::int64_t>(batch_units); };
+        if (!objects_done_) {
+            auto more =
+                objects_->run({"objects"}, "events", [&](const JsonSections::Element& item) {
+                    element object;
+                    if (auto error = parse(item.text, object))
+                        reject(item, "objects", error, out);
+                    else
+                        add_object(item, object, out);
+                    return full();
+                });
+            if (!more) return tl::unexpected(located(more.error()));
+            out.units += units;
+            if (*more) return true;
+            objects_done_ = true;
             mapper_.finish_objects(out);
-            relations_done_ = true;
+            return true;
         }
-        for (; event_at_ != event_end_ && units < batch_units; ++event_at_, ++event_index_)
-            add_event(*event_at_, out), ++units;
-        finish_batch(out, units);
-        return event_at_ != event_end_;
+        auto more = events_->run({"events"}, "", [&](const JsonSections::Element& item) {
+            element event;
+            if (auto error = parse(item.text, event))
+                reject(item, "events", error, out);
+            else
+                add_event(item, event, out);
+            return full();
+        });
+        if (!more) return tl::unexpected(located(more.error()));
+        out.units += units;
+        return *more;
     }
 
     std::string format() const override { return "ocel-json"; }
-    std::uint64_t raw_size() const override { return reader_.raw_size(); }
-    std::uint64_t raw_consumed() const override { return reader_.raw_consumed(); }
-    Digest raw_digest() const override { return reader_.raw_digest(); }
+    std::uint64_t raw_size() const override { return events_->reader().raw_size(); }
+    std::uint64_t raw_consumed() const override {
+        // The objects pass is the first half of the progress, the events pass the second.
+        if (!objects_done_) return objects_->reader().raw_consumed() / 2;
+        return raw_size() / 2 + events_->reader().raw_consumed() / 2;
+    }
+    Digest raw_digest() const override { return events_->reader().raw_digest(); }
     std::int64_t naive_times() const override { return mapper_.naive_times(); }
     std::int64_t zoned_times() const override { return mapper_.zoned_times(); }
     std::string mapping_json() const override { return R"({"model":"ocel2"})"; }
 
 private:
-    bool finish_batch(RowBatch& out, std::size_t units) {
-        out.units += static_cast<std::int64_t>(units);
-        return true;
+    // One element parsed on its own (its text copied with the padding simdjson reads past the
+    // end); the element stays valid until the next parse.
+    simdjson::error_code parse(std::string_view text, element& out) {
+        scratch_.assign(text);
+        scratch_.reserve(text.size() + simdjson::SIMDJSON_PADDING);
+        return parser_.parse(scratch_.data(), scratch_.size(), false).get(out);
     }
 
-    void add_object(element object, RowBatch& out) {
-        std::string place = "objects[" + std::to_string(object_index_) + "]";
+    Error located(Error error) const {
+        error.where = path_ + (error.where.empty() ? "" : ":" + error.where);
+        return error;
+    }
+
+    void reject(const JsonSections::Element& item, const char* member, simdjson::error_code error,
+                RowBatch& out) const {
+        out.rejects.push_back({item.line, item.byte_offset,
+                               std::string(member) + "[" + std::to_string(item.index) + "]",
+                               std::string("malformed JSON: ") + simdjson::error_message(error),
+                               printable_excerpt(item.text)});
+    }
+
+    void declare_type(const JsonSections::Element& item, element type) {
+        auto name = member_text(type, "name");
+        simdjson::dom::array attributes;
+        if (!name || type["attributes"].get(attributes)) return;
+        for (element attribute : attributes) {
+            auto attribute_name = member_text(attribute, "name");
+            auto declared = member_text(attribute, "type");
+            if (attribute_name && declared)
+                mapper_.declare_attribute(item.member == "objectTypes", *name, *attribute_name,
+                                          *declared);
+        }
+    }
+
+    void add_object(const JsonSections::Element& item, element object, RowBatch& out) {
+        std::string place = "objects[" + std::to_string(item.index) + "]";
         auto id = member_text(object, "id");
         auto type = member_text(object, "type");
         if (object.type() != element_type::OBJECT || !id || !type) {
-            out.rejects.push_back({0, 0, place, "an object needs \"id\" and \"type\"",
+            out.rejects.push_back({item.line, item.byte_offset, place,
+                                   "an object needs \"id\" and \"type\"",
                                    printable_excerpt(simdjson::minify(object))});
             return;
         }
@@ -146,7 +181,8 @@ private:
                 auto name = member_text(attribute, "name");
                 element value;
                 if (!name || attribute["value"].get(value)) {
-                    out.rejects.push_back({0, 0, at, "an attribute needs \"name\" and \"value\"",
+                    out.rejects.push_back({item.line, item.byte_offset, at,
+                                           "an attribute needs \"name\" and \"value\"",
                                            printable_excerpt(simdjson::minify(attribute))});
                     continue;
                 }
@@ -161,10 +197,11 @@ private:
                     mapper_.add_relation(*id, *target, member_text(relation, "qualifier"));
     }
 
-    void add_event(element event, RowBatch& out) {
+    void add_event(const JsonSections::Element& item, element event, RowBatch& out) {
         OcelEvent row;
-        row.line = static_cast<std::int64_t>(event_index_) + 1;
-        row.place = "events[" + std::to_string(event_index_) + "]";
+        row.line = item.line;
+        row.byte_offset = item.byte_offset;
+        row.place = "events[" + std::to_string(item.index) + "]";
         auto id = member_text(event, "id");
         auto type = member_text(event, "type");
         auto time = member_text(event, "time");
@@ -192,23 +229,21 @@ private:
         mapper_.add_event(row, out);
     }
 
-    SourceReader reader_;
+    std::string path_;
     OcelMapper mapper_;
     const std::atomic<bool>* cancel_;
+    std::optional<JsonSections> objects_, events_;
+    bool objects_done_ = false;
     simdjson::dom::parser parser_;
-    simdjson::dom::array::iterator object_at_{}, object_end_{}, event_at_{}, event_end_{};
-    std::size_t object_index_ = 0, event_index_ = 0;
-    bool relations_done_ = false;
+    std::string scratch_;
 };
 
 } // namespace
 
 Result<std::unique_ptr<RowSource>> open_ocel_json_source(const std::string& path,
                                                          const RowSourceOptions& options) {
-    auto reader = SourceReader::open(path);
-    if (!reader) return tl::unexpected(reader.error());
-    auto source = std::make_unique<OcelJsonSource>(std::move(*reader), options);
-    if (auto ok = source->load(path); !ok) return tl::unexpected(ok.error());
+    auto source = std::make_unique<OcelJsonSource>(path, options);
+    if (auto ok = source->open(); !ok) return tl::unexpected(ok.error());
     return std::unique_ptr<RowSource>(std::move(source));
 }
 

@@ -326,3 +326,29 @@ TEST_CASE("OCEL 2.0: events of other formats still merge into the state", "[ocel
     CHECK(paid->state == nlohmann::json::parse(R"({"status":"paid","amount":99,"channel":"web"})"));
     CHECK(paid->blame.at("/amount") == 2);
 }
+
+TEST_CASE("OCEL 2.0 JSON is read element by element: a bad element is a reject", "[ocel]") {
+    TempDir dir;
+    std::string path = dir.file("log.jsonocel");
+    write_file(path, "{\"objectTypes\": [], \"eventTypes\": [],\n"
+                     " \"events\": [\n"
+                     "  {\"id\": \"e1\", \"type\": \"load\", \"time\": \"2026-01-01T08:00:00Z\",\n"
+                     "   \"relationships\": [{\"objectId\": \"c1\", \"qualifier\": \"in\"}]},\n"
+                     "  {\"id\": \"e2\", \"type\": tru},\n"
+                     "  {\"id\": \"e3\", \"type\": \"unload\", \"time\": \"2026-01-01T09:00:00Z\",\n"
+                     "   \"relationships\": [{\"objectId\": \"c1\"}]}\n"
+                     " ],\n"
+                     " \"objects\": [{\"id\": \"c1\", \"type\": \"container\"}]}\n");
+    Drained rows = drain_path(path, open_ocel_json_source);
+    CHECK(rows.events.size() == 2); // objects after events: still linked, nothing dangling
+    CHECK(rows.findings.empty());
+    REQUIRE(rows.rejects.size() == 1);
+    CHECK(rows.rejects[0].starts_with("events[1]: malformed JSON"));
+
+    std::string cut = dir.file("cut.jsonocel");
+    write_file(cut, "{\"objects\": [{\"id\": \"c1\", \"type\": \"container\"}], \"events\": [");
+    auto truncated = open_ocel_json_source(cut, {});
+    REQUIRE_FALSE(truncated);
+    CHECK_THAT(truncated.error().message, Catch::Contains("not OCEL 2.0 JSON") &&
+                                              Catch::Contains("ends early"));
+}
