@@ -114,6 +114,8 @@ public:
     Result<std::int64_t> build_snapshots(sql::Db& writable, std::int64_t every);
 
     const FoldOrder& order() const { return order_; }
+    // The stream's attribute values (initial ones first, then by time); empty for most streams.
+    const std::vector<AttributeEntry>& attributes() const { return attributes_; }
     std::size_t snapshot_count() const { return snapshots_.size(); }
     const Projection& projection() const { return *projection_; }
 

@@ -768,3 +768,31 @@ TEST_CASE("timeline: type colours are stable, opaque and distinct", "[ui][timeli
     CHECK(type_colour(0) == IM_COL32(78, 121, 167, 255));
     CHECK(type_colour(-1) == IM_COL32(140, 140, 140, 255));
 }
+
+TEST_CASE("timeline: attribute changes of the inspected object are drawn and have a tooltip",
+          "[ui][timeline]") {
+    Panel panel(imported_results(six_events));
+    panel.ui.mouse(-20.0f, -20.0f);
+    panel.frame();
+    const int before = panel.vertices;
+    std::vector<AttributeMark> changes = {{us("2026-04-14T10:05Z"), "status = \"held\""},
+                                          {us("2026-04-14T10:45Z"), "status = \"released\""}};
+    panel.input.attribute_changes = &changes;
+    panel.frame();
+    CHECK(panel.vertices > before);
+
+    auto tooltip_text = [] {
+        ImGuiWindow* tooltip = ImGui::FindWindowByName("##Tooltip_00");
+        return tooltip != nullptr && tooltip->Active;
+    };
+    // On the attribute row, under a change: its tooltip.
+    panel.ui.mouse(std::floor(panel.x_of(changes[0].ts)) + 1.0f, panel.layout().footer_top - 6.0f);
+    panel.frame();
+    CHECK(tooltip_text());
+    // Outside the view, none is drawn.
+    panel.ui.mouse(-20.0f, -20.0f);
+    std::vector<AttributeMark> far = {{us("2020-01-01T00:00Z"), "old"}};
+    panel.input.attribute_changes = &far;
+    panel.frame();
+    CHECK(panel.vertices == before);
+}

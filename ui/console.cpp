@@ -192,6 +192,8 @@ void Console::draw_layout() {
     input.zone = state_.zone;
     input.selected_seq = state_.selected_seq;
     input.cursor_a = state_.cursor_a;
+    if (!state_.inspection.attribute_marks.empty())
+        input.attribute_changes = &state_.inspection.attribute_marks;
     input.cursor_b = state_.cursor_b;
     for (const auto& bookmark : state_.bookmarks)
         input.bookmarks.push_back(bookmark.at.time_since_epoch().count());

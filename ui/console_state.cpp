@@ -2,6 +2,8 @@
 // the inspected stream in step with the cursors (see console_state.hpp).
 #include "ui/console_state.hpp"
 
+#include "eventlog/json_text.hpp"
+
 #include <algorithm>
 #include <chrono>
 
@@ -222,6 +224,15 @@ void update_inspection(ConsoleState& state) {
             return;
         }
         inspection.replayer.emplace(std::move(*replayer));
+        for (const auto& attribute : inspection.replayer->attributes())
+            if (attribute.ts)
+                inspection.attribute_marks.push_back(
+                    {*attribute.ts,
+                     printable(attribute.name) + " = " +
+                         printable_excerpt(
+                             attribute.value.dump(-1, ' ', false,
+                                                  nlohmann::json::error_handler_t::replace),
+                             200)});
         // A long stream without snapshots: build them on a thread (once per stream), so that
         // scrubbing backwards stays within a frame.
         const auto& entries = inspection.replayer->order().entries;

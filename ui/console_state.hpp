@@ -30,8 +30,9 @@ struct Inspection {
     std::optional<replay::ReplayState> state; // with named events
     std::optional<std::int64_t> diff_a, diff_b;
     std::optional<replay::StateDiff> diff;
-    std::optional<std::int64_t> changes_seq; // the event `changed` is for
-    std::vector<replay::Change> changed;     // places the selected event changed
+    std::optional<std::int64_t> changes_seq;    // the event `changed` is for
+    std::vector<replay::Change> changed;        // places the selected event changed
+    std::vector<AttributeMark> attribute_marks; // the stream's dated attribute values, by time
     std::string error;
 };
 

@@ -374,6 +374,41 @@ void draw_bookmarks(ImDrawList* draw, const View& view, const Layout& layout,
     }
 }
 
+// The baseline under the marks where attribute changes sit.
+float attribute_row(const Layout& layout) {
+    return layout.footer_top - 6.0f;
+}
+
+void draw_attribute_changes(ImDrawList* draw, const View& view, const Layout& layout,
+                            const std::vector<AttributeMark>& changes) {
+    const ImU32 colour = style_colour(ImGuiCol_Text, 0.8f);
+    const float y = attribute_row(layout);
+    auto first =
+        std::lower_bound(changes.begin(), changes.end(), view.from,
+                         [](const AttributeMark& mark, std::int64_t at) { return mark.ts < at; });
+    float last_x = -1e9f;
+    for (auto it = first; it != changes.end() && view.shows(it->ts); ++it) {
+        const float x = std::floor(view.x_of(it->ts)) + 0.5f;
+        if (x - last_x < 2.0f) continue; // one diamond per couple of pixels
+        last_x = x;
+        draw->AddQuad(ImVec2(x, y - 4.0f), ImVec2(x + 4.0f, y), ImVec2(x, y + 4.0f),
+                      ImVec2(x - 4.0f, y), colour, 1.2f);
+    }
+}
+
+// The attribute change nearest the pointer at `x` (within a few pixels), if any.
+const AttributeMark* attribute_change_at(const View& view,
+                                         const std::vector<AttributeMark>& changes, float x) {
+    const AttributeMark* best = nullptr;
+    float best_distance = 5.0f;
+    for (const AttributeMark& mark : changes) { // hover only: a stream's own attribute values
+        if (!view.shows(mark.ts)) continue;
+        const float distance = std::fabs(view.x_of(mark.ts) - x);
+        if (distance <= best_distance) best = &mark, best_distance = distance;
+    }
+    return best;
+}
+
 void draw_cursor_b(ImDrawList* draw, const View& view, const Layout& layout, std::int64_t at) {
     if (!view.shows(at)) return;
     const float x = std::floor(view.x_of(at)) + 0.5f;
@@ -691,13 +726,24 @@ void draw_timeline(TimelineState& state, const TimelineInput& input, TimelineOut
     if (active && state.drag == TimelineState::Drag::range)
         draw_range_band(draw, layout, v.x_of(state.drag_anchor), mx);
     draw_bookmarks(draw, v, layout, input.bookmarks);
+    if (input.attribute_changes) draw_attribute_changes(draw, v, layout, *input.attribute_changes);
     if (input.cursor_b) draw_cursor_b(draw, v, layout, output.cursor_b.value_or(*input.cursor_b));
     draw_cursor_a(draw, v, layout, output.cursor_a.value_or(input.cursor_a), input.zone);
     draw_footer(draw, v, layout, results, input.zone);
 
     // What is under the pointer (unless a drag is under way): the nearest mark, ringed, with its
     // details, or the count of an aggregated column.
-    if (hovered && has_rows && !active) {
+    const AttributeMark* attribute = nullptr;
+    if (hovered && !active && input.attribute_changes &&
+        std::fabs(io.MousePos.y - attribute_row(layout)) <= 6.0f)
+        attribute = attribute_change_at(v, *input.attribute_changes, mx);
+    if (attribute) {
+        ImGui::BeginTooltip();
+        ImGui::TextUnformatted(attribute->label.c_str());
+        ImGui::TextDisabled("%s  (a change of the object's state, not an event)",
+                            format_in_zone(Timestamp{Micros{attribute->ts}}, input.zone).c_str());
+        ImGui::EndTooltip();
+    } else if (hovered && has_rows && !active) {
         if (marks.aggregated) {
             column_tooltip(v, marks, mx, input.zone);
         } else if (auto mark = nearest_mark(*results, v, lanes, pointer_lane, mx)) {

@@ -30,6 +30,13 @@ struct TimelineState {
     double drag_anchor_x = 0;
 };
 
+// A change of the inspected stream's state that is not an event (an OCEL object attribute value
+// dated `ts`): drawn as a hollow diamond under the marks, with `label` in its tooltip.
+struct AttributeMark {
+    std::int64_t ts = 0;
+    std::string label;
+};
+
 // What the timeline shows, owned by the caller.
 struct TimelineInput {
     const query::ResultSet* results = nullptr; // time order (oldest first); may be null/empty
@@ -38,6 +45,7 @@ struct TimelineInput {
     std::int64_t cursor_a = 0;            // the "as of" instant
     std::optional<std::int64_t> cursor_b; // the second instant for a diff
     std::vector<std::int64_t> bookmarks;
+    const std::vector<AttributeMark>* attribute_changes = nullptr; // by time; may be null
 };
 
 // What the user did this frame.
