@@ -77,10 +77,6 @@ nlohmann::ordered_json event_ref_json(const replay::EventRef& ref) {
     return out;
 }
 
-std::string compact_json(const nlohmann::json& value) {
-    return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
 int report_stream_error(CliContext& context, const Error& error) {
     return report_error(context, error,
                         error.where == "target" ? exit_bad_query : exit_code_for(error, context));

@@ -47,7 +47,7 @@ Result<query::Target> parse_single_target(const std::string& text);
 nlohmann::ordered_json event_ref_json(const replay::EventRef& ref);
 
 // A value as compact JSON (invalid UTF-8 replaced), for text and JSON output alike.
-std::string compact_json(const nlohmann::json& value);
+using replay::compact_json;
 
 // Prints `value` as indented JSON, one line at a time with control characters escaped.
 void print_indented_json(std::ostream& out, const nlohmann::json& value);

@@ -7,6 +7,10 @@
 #include <charconv>
 
 namespace asof::replay {
+
+std::string compact_json(const nlohmann::json& value) {
+    return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
 namespace {
 
 using nlohmann::json;

@@ -21,6 +21,10 @@ struct Change {
     const char* kind() const { return !before ? "added" : !after ? "removed" : "changed"; }
 };
 
+// `value` as compact JSON text, invalid UTF-8 replaced by U+FFFD: how values are shown in
+// labels, tables and messages and stored in snapshots.
+std::string compact_json(const nlohmann::json& value);
+
 // The value at JSON `pointer` in `root`, or nullptr when there is none. Never throws.
 const nlohmann::json* find_pointer(const nlohmann::json& root, std::string_view pointer);
 

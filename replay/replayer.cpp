@@ -36,10 +36,6 @@ std::string mebibytes(std::size_t bytes) {
     return std::to_string((bytes + (1u << 20) - 1) >> 20) + " MiB";
 }
 
-std::string dump(const json& value) {
-    return value.dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
 // The order key of an attribute value: initial values before every time.
 std::int64_t attribute_key(const AttributeEntry& entry) {
     return entry.ts.value_or(INT64_MIN);
@@ -441,12 +437,12 @@ Result<std::int64_t> Replayer::build_snapshots(sql::Db& writable, std::int64_t e
         snapshot.max_ts = max_ts;
         snapshot.applied = state.applied;
         snapshot.version = state.version;
-        snapshot.state = dump(state.state);
+        snapshot.state = compact_json(state.state);
         json blame = json::object();
         for (const auto& [pointer, seq] : state.blame)
             blame[pointer] = seq;
-        snapshot.blame = dump(blame);
-        snapshot.warnings = dump(json(state.warnings));
+        snapshot.blame = compact_json(blame);
+        snapshot.warnings = compact_json(json(state.warnings));
         last = position;
         last_bytes = snapshot.state.size() + snapshot.blame.size();
         snapshots.push_back(std::move(snapshot));

@@ -24,14 +24,10 @@ std::string file_name(const std::string& path) {
     return std::filesystem::path(path).filename().string();
 }
 
-// A value as compact JSON, invalid UTF-8 replaced.
-std::string compact(const nlohmann::json& value) {
-    return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
 ReportChange report_change(const replay::Change& change) {
-    return {change.pointer, change.kind(), change.before ? compact(*change.before) : "",
-            change.after ? compact(*change.after) : ""};
+    return {change.pointer, change.kind(),
+            change.before ? replay::compact_json(*change.before) : "",
+            change.after ? replay::compact_json(*change.after) : ""};
 }
 
 std::string count_text(std::int64_t count, const char* one, const char* many) {

@@ -93,16 +93,7 @@ std::string transcript(const std::vector<CliRun>& runs, const TempDir& dir) {
 
 // Compares `actual` with tests/golden/NAME.out; with ASOF_UPDATE_GOLDEN=1 writes it instead.
 void check_golden(const std::string& name, const std::string& actual) {
-    const std::string path = std::string(ASOF_TEST_DIR) + "/golden/" + name + ".out";
-    const char* update = std::getenv("ASOF_UPDATE_GOLDEN");
-    if (update && std::string_view(update) == "1") {
-        write_file(path, actual);
-        WARN("wrote " << path);
-        return;
-    }
-    INFO("golden file " << path << " (regenerate with ASOF_UPDATE_GOLDEN=1)");
-    REQUIRE(fs::exists(path));
-    CHECK(actual == read_file(path));
+    check_golden_file(name + ".out", actual);
 }
 
 // A temporary folder holding a copy of the fixture log, optionally imported into golden.asof.

@@ -64,20 +64,6 @@ struct ReportCase {
     }
 };
 
-// Compares `actual` with tests/golden/NAME; with ASOF_UPDATE_GOLDEN=1 writes it instead.
-void check_golden_file(const std::string& name, const std::string& actual) {
-    const std::string path = std::string(ASOF_TEST_DIR) + "/golden/" + name;
-    const char* update = std::getenv("ASOF_UPDATE_GOLDEN");
-    if (update && std::string_view(update) == "1") {
-        write_file(path, actual);
-        WARN("wrote " << path);
-        return;
-    }
-    INFO("golden file " << path << " (regenerate with ASOF_UPDATE_GOLDEN=1)");
-    REQUIRE(fs::exists(path));
-    CHECK(actual == read_file(path));
-}
-
 const std::string golden_query = "between 2026-03-01 and 2026-03-31";
 
 // The cells of one CSV record starting at `at` (RFC 4180); moves `at` past its line end.

@@ -87,7 +87,20 @@ inline std::string read_file(const std::string& path) {
     return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-// One complete gzip member holding `content`.
+// Compares `actual` with tests/golden/NAME; with ASOF_UPDATE_GOLDEN=1 writes it instead.
+inline void check_golden_file(const std::string& name, const std::string& actual) {
+    const std::string path = std::string(ASOF_TEST_DIR) + "/golden/" + name;
+    const char* update = std::getenv("ASOF_UPDATE_GOLDEN");
+    if (update && std::string_view(update) == "1") {
+        write_file(path, actual);
+        WARN("wrote " << path);
+        return;
+    }
+    INFO("golden file " << path << " (regenerate with ASOF_UPDATE_GOLDEN=1)");
+    REQUIRE(fs::exists(path));
+    CHECK(actual == read_file(path));
+}
+
 // The output of a poppler tool run on the PDF bytes `pdf` ("pdftotext" or "pdffonts"), or
 // nullopt (with a warning) when poppler-utils is not installed.
 inline std::optional<std::string> poppler(const char* tool, const std::string& pdf) {
@@ -104,6 +117,7 @@ inline std::optional<std::string> poppler(const char* tool, const std::string& p
     return read_file(dir.file("out.txt"));
 }
 
+// One complete gzip member holding `content`.
 inline std::string gzip(std::string_view content) {
     z_stream zs{};
     REQUIRE(deflateInit2(&zs, Z_BEST_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8,

@@ -229,10 +229,7 @@ void update_inspection(ConsoleState& state) {
                 inspection.attribute_marks.push_back(
                     {*attribute.ts,
                      printable(attribute.name) + " = " +
-                         printable_excerpt(
-                             attribute.value.dump(-1, ' ', false,
-                                                  nlohmann::json::error_handler_t::replace),
-                             200)});
+                         printable_excerpt(replay::compact_json(attribute.value), 200)});
         // A long stream without snapshots: build them on a thread (once per stream), so that
         // scrubbing backwards stays within a frame.
         const auto& entries = inspection.replayer->order().entries;

@@ -13,7 +13,7 @@ namespace {
 using nlohmann::json;
 
 std::string compact(const json& value) {
-    return printable(value.dump(-1, ' ', false, json::error_handler_t::replace));
+    return printable(replay::compact_json(value));
 }
 
 const ImVec4 highlight(0.95f, 0.75f, 0.25f, 1.0f);
