@@ -22,7 +22,9 @@ Result<std::string> resolve_case(const std::string& argument, ImportOptions opti
     if (!cached) return tl::unexpected(cached.error());
     const std::string& path = *cached;
     std::string directory = cache_directory();
-    if (is_case_file(path)) return path;
+    auto reusable = reuse_cached_case(path);
+    if (!reusable) return tl::unexpected(reusable.error());
+    if (*reusable) return path;
 
     std::filesystem::create_directories(directory, ec);
     if (ec) return fail("cannot create the cache folder: " + ec.message(), directory);

@@ -15,4 +15,8 @@ std::string cache_directory();
 // the options that shape the case. The file may not exist yet.
 Result<std::string> cached_case_path(const std::string& log, const ImportOptions& options);
 
+// Whether a cached case exists at `path` and can be used: one written by an older asof is
+// migrated in place first (the cache is asof's own, derived from the log).
+Result<bool> reuse_cached_case(const std::string& path);
+
 } // namespace asof

@@ -316,11 +316,10 @@ Result<std::optional<EventDetail>> read_event_detail(sql::Db& db, std::int64_t s
 }
 
 Result<std::vector<StreamSummary>> read_stream_summaries(sql::Db& db) {
-    auto stmt =
-        db.prepare("SELECT s.id, s.name, s.kind, s.key, c.n, c.first, c.last FROM streams s "
-                   "JOIN (SELECT stream_id, count(*) AS n, min(ts) AS first, max(ts) AS "
-                   "last FROM event_streams GROUP BY stream_id) c ON c.stream_id = s.id "
-                   "ORDER BY s.name");
+    // The counts are the import's (schema 3); streams without events (declared objects) are
+    // left out, as a listing of events never shows them.
+    auto stmt = db.prepare("SELECT id, name, kind, key, events, first_ts, last_ts FROM streams "
+                           "WHERE events > 0 ORDER BY name");
     if (!stmt) return tl::unexpected(stmt.error());
     std::vector<StreamSummary> out;
     auto done = stmt->each([&](const sql::Stmt& row) {

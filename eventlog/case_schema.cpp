@@ -129,6 +129,20 @@ CREATE INDEX stream_relations_from ON stream_relations (from_stream);
 CREATE INDEX stream_relations_to ON stream_relations (to_stream);
 )sql";
 
+// Schema version 3: each stream's event count and first and last event time (over every event
+// linked to it, the primary stream's and the linked ones'), kept by the import, so that the
+// console's stream list reads 110,000 rows instead of grouping millions of links. Upgrading
+// computes them from event_streams; verify checks them against it.
+constexpr const char* schema_v3 = R"sql(
+ALTER TABLE streams ADD COLUMN events INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE streams ADD COLUMN first_ts INTEGER;
+ALTER TABLE streams ADD COLUMN last_ts INTEGER;
+UPDATE streams SET events = c.n, first_ts = c.first, last_ts = c.last
+  FROM (SELECT stream_id, count(*) AS n, min(ts) AS first, max(ts) AS last
+        FROM event_streams GROUP BY stream_id) AS c
+  WHERE c.stream_id = streams.id;
+)sql";
+
 constexpr std::array<const char*, 4> event_index_names = {"events_ts", "events_type_ts",
                                                           "events_actor_ts", "events_event_id"};
 
@@ -166,6 +180,8 @@ Result<void> migrate_case(sql::Db& db) {
     }
     if (*version < 2)
         if (auto ok = db.exec(schema_v2); !ok) return ok;
+    if (*version < 3)
+        if (auto ok = db.exec(schema_v3); !ok) return ok;
     // Later migrations go here as `if (*version < N) { ... }`, each bringing N-1 to N.
     std::string pragmas = "PRAGMA application_id = " + std::to_string(case_application_id) +
                           "; PRAGMA user_version = " + std::to_string(case_schema_version) + ";";

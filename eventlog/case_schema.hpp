@@ -8,7 +8,7 @@ namespace asof {
 // PRAGMA application_id of every case file: "asof" in ASCII.
 inline constexpr std::int64_t case_application_id = 0x61736f66;
 // The schema version this build writes (PRAGMA user_version).
-inline constexpr std::int64_t case_schema_version = 2;
+inline constexpr std::int64_t case_schema_version = 3;
 
 // Brings an empty or older case file up to case_schema_version, one migration step at a
 // time, inside one transaction. Fails on a newer version or a foreign SQLite file.

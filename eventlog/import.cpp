@@ -17,6 +17,7 @@
 #include <deque>
 #include <fcntl.h>
 #include <filesystem>
+#include <limits>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <sys/stat.h>
@@ -200,6 +201,17 @@ struct StreamState {
     std::int64_t id;
     StreamVersions versions;
     bool has_kind = false; // the stored stream has a kind (derived or declared)
+    // This import's events linked to the stream (primary or not) and their time span, added
+    // to the stored counts at the end (write_stream_counts).
+    std::int64_t events = 0;
+    std::int64_t first_ts = std::numeric_limits<std::int64_t>::max();
+    std::int64_t last_ts = std::numeric_limits<std::int64_t>::min();
+
+    void count_event(std::int64_t ts) {
+        ++events;
+        first_ts = std::min(first_ts, ts);
+        last_ts = std::max(last_ts, ts);
+    }
 };
 
 struct StringHash {
@@ -276,6 +288,7 @@ public:
             if (row.version)
                 versions_.observe((*stream)->versions, (*stream)->id, seq, *row.version, ts,
                                   row.line);
+            (*stream)->count_event(ts);
             events.bind(1, seq);
             events.bind(2, row.event_id);
             events.bind(3, ts);
@@ -304,6 +317,7 @@ public:
                     .bind(3, seq)
                     .bind(4, link.qualifier);
                 if (auto ok = insert_link_->run(); !ok) return ok;
+                (*linked)->count_event(ts);
                 any_links_ = true;
             }
         }
@@ -370,6 +384,33 @@ public:
 
     // Whether some event written so far belongs to more than one stream.
     bool any_links() const { return any_links_; }
+
+    // Adds the events counted since clear_stream_counts to each stream's stored count and span.
+    Result<void> write_stream_counts() {
+        auto update = db_->prepare(
+            "UPDATE streams SET events = events + ?2, first_ts = min(coalesce(first_ts, ?3), ?3), "
+            "last_ts = max(coalesce(last_ts, ?4), ?4) WHERE id = ?1");
+        if (!update) return tl::unexpected(update.error());
+        for (auto& [name, state] : streams_) {
+            if (state.events == 0) continue;
+            update->bind(1, state.id)
+                .bind(2, state.events)
+                .bind(3, state.first_ts)
+                .bind(4, state.last_ts);
+            if (auto ok = update->run(); !ok) return ok;
+        }
+        clear_stream_counts();
+        return {};
+    }
+
+    // Forgets the events counted so far (a new source starts).
+    void clear_stream_counts() {
+        for (auto& [name, state] : streams_) {
+            state.events = 0;
+            state.first_ts = std::numeric_limits<std::int64_t>::max();
+            state.last_ts = std::numeric_limits<std::int64_t>::min();
+        }
+    }
 
     // Frees the per-stream state once every source is written.
     void release_streams() {
@@ -522,6 +563,7 @@ Result<SourceOutcome> import_one(ImportRun& run, const std::string& path) {
     }
 
     if (auto ok = run.db.exec("SAVEPOINT source"); !ok) return tl::unexpected(ok.error());
+    run.writer.clear_stream_counts(); // a source rolled back (a duplicate) leaves none behind
     auto abandon = [&](Error error) -> Result<SourceOutcome> {
         (void)run.db.exec("ROLLBACK TO source; RELEASE source");
         if (error.where.empty()) error.where = path;
@@ -658,6 +700,7 @@ Result<SourceOutcome> import_one(ImportRun& run, const std::string& path) {
         update->bind_null(14);
     update->bind(15, source.mapping_json());
     if (auto ok = update->run(); !ok) return abandon(ok.error());
+    if (auto ok = run.writer.write_stream_counts(); !ok) return abandon(ok.error());
     if (auto ok = run.db.exec("RELEASE source"); !ok) return tl::unexpected(ok.error());
     return outcome;
 }

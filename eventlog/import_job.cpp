@@ -40,7 +40,9 @@ void ImportJob::run(ImportOptions options) {
         if (is_case_file(log_)) return finish(log_, 0);
         auto path = cached_case_path(log_, options);
         if (!path) return finish(tl::unexpected(path.error()), 0);
-        if (is_case_file(*path)) return finish(*path, 0);
+        auto reusable = reuse_cached_case(*path);
+        if (!reusable) return finish(tl::unexpected(reusable.error()), 0);
+        if (*reusable) return finish(*path, 0);
         std::filesystem::create_directories(cache_directory(), ec);
         if (ec)
             return finish(

@@ -15,7 +15,8 @@ namespace {
 
 constexpr std::size_t max_listed_problems = 20;
 
-// Consistency of what the chain does not cover: the stream index and the rejects.
+// Consistency of what the chain does not cover: the stream index, the rejects and each stream's
+// stored count and span.
 const std::pair<const char*, const char*> structural_checks[] = {
     {"SELECT count(*) FROM events e WHERE NOT EXISTS (SELECT 1 FROM event_streams l "
      "WHERE l.stream_id = e.stream_id AND l.ts = e.ts AND l.seq = e.seq)",
@@ -27,6 +28,10 @@ const std::pair<const char*, const char*> structural_checks[] = {
      "(SELECT count(*) FROM rejects r WHERE r.import_id = i.id)",
      "imports hold another number of rejected lines than they recorded: rejects were added or "
      "deleted after import"},
+    {"SELECT count(*) FROM streams s LEFT JOIN (SELECT stream_id, count(*) AS n, min(ts) AS "
+     "first, max(ts) AS last FROM event_streams GROUP BY stream_id) c ON c.stream_id = s.id "
+     "WHERE s.events <> coalesce(c.n, 0) OR s.first_ts IS NOT c.first OR s.last_ts IS NOT c.last",
+     "streams carry another event count or time span than their events (streams.events)"},
 };
 
 struct ImportRecord {

@@ -10,6 +10,9 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <tuple>
+
 using namespace asof;
 using namespace asof::test;
 
@@ -545,6 +548,80 @@ TEST_CASE("verify detects a changed attribute, relation or link", "[verify][obje
           "the stream links, attributes or relations of log.ocel were changed after import");
 }
 
+namespace {
+
+// Each stream with events as (name, count, first, last), from the stored counts and from
+// the links themselves.
+using StreamCount = std::tuple<std::string, std::int64_t, std::int64_t, std::int64_t>;
+
+std::vector<StreamCount> stored_stream_counts(const std::string& case_path) {
+    auto db = open_ok(case_path);
+    auto summaries = read_stream_summaries(db);
+    REQUIRE(summaries.has_value());
+    std::vector<StreamCount> out;
+    for (const StreamSummary& s : *summaries)
+        out.emplace_back(s.name, s.events, s.first.time_since_epoch().count(),
+                         s.last.time_since_epoch().count());
+    return out;
+}
+
+std::vector<StreamCount> linked_stream_counts(const std::string& case_path) {
+    auto db = open_ok(case_path);
+    auto stmt = db.prepare("SELECT s.name, count(*), min(l.ts), max(l.ts) FROM event_streams l "
+                           "JOIN streams s ON s.id = l.stream_id GROUP BY s.name ORDER BY s.name");
+    REQUIRE(stmt.has_value());
+    std::vector<StreamCount> out;
+    REQUIRE(stmt->each([&](const sql::Stmt& row) {
+        out.emplace_back(std::string(row.column_text(0)), row.column_int(1), row.column_int(2),
+                         row.column_int(3));
+    }));
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("each stream's stored count and span are its events, links included, over imports",
+          "[import][objects][verify]") {
+    TempDir dir;
+    std::string case_path = dir.file("case.asof");
+    write_file(dir.file("log.ocel"), "x");
+    import_ok({dir.file("log.ocel")}, case_path, fixed_source_options());
+    // A second import into the same case: one stream it shares, one new.
+    write_file(dir.file("more.jsonl"),
+               "{\"stream\":\"container cr1\",\"ts\":\"2025-12-31T23:00:00Z\",\"type\":\"x\"}\n"
+               "{\"stream\":\"container cr1\",\"ts\":\"2026-01-02T00:00:00Z\",\"type\":\"x\"}\n"
+               "{\"stream\":\"crane c7\",\"ts\":\"2026-01-01T00:00:00Z\",\"type\":\"y\"}\n");
+    import_ok({dir.file("more.jsonl")}, case_path);
+
+    auto stored = stored_stream_counts(case_path);
+    CHECK(stored == linked_stream_counts(case_path));
+    auto cr1 = std::find_if(stored.begin(), stored.end(),
+                            [](const StreamCount& c) { return std::get<0>(c) == "container cr1"; });
+    REQUIRE(cr1 != stored.end());
+    CHECK(std::get<1>(*cr1) == 4); // two linked OCEL events and two JSON Lines events
+    CHECK(std::get<2>(*cr1) == utc(2025, 12, 31, 23).time_since_epoch().count());
+    CHECK(std::get<3>(*cr1) == utc(2026, 1, 2).time_since_epoch().count());
+    // Streams without events (declared objects, related ones) are not listed.
+    CHECK(std::none_of(stored.begin(), stored.end(),
+                       [](const StreamCount& c) { return std::get<0>(c) == "customer c1"; }));
+    {
+        auto db = open_ok(case_path);
+        auto report = verify_case(db, false);
+        REQUIRE(report.has_value());
+        CHECK(report->problems.empty());
+    }
+    {
+        auto db = writable(case_path);
+        REQUIRE(db.exec("UPDATE streams SET events = events + 1 WHERE name = 'crane c7'"));
+    }
+    auto db = open_ok(case_path);
+    auto report = verify_case(db, false);
+    REQUIRE(report.has_value());
+    REQUIRE(report->problems.size() == 1);
+    CHECK(report->problems[0] == "1 streams carry another event count or time span than their "
+                                 "events (streams.events)");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Older case files
 
@@ -555,9 +632,12 @@ TEST_CASE("a schema-1 case is refused read-only with how to upgrade, and upgrade
     write_file(dir.file("log.jsonl"), "{\"stream\":\"a-1\",\"ts\":\"2026-01-01T00:00:00Z\"}\n");
     import_ok({dir.file("log.jsonl")}, case_path);
     {
-        // Undo migration 2 by hand: what an asof of schema 1 left.
+        // Undo migrations 3 and 2 by hand: what an asof of schema 1 left.
         auto db = writable(case_path);
-        REQUIRE(db.exec("DROP TABLE stream_attributes; DROP TABLE stream_relations; "
+        REQUIRE(db.exec("ALTER TABLE streams DROP COLUMN events; "
+                        "ALTER TABLE streams DROP COLUMN first_ts; "
+                        "ALTER TABLE streams DROP COLUMN last_ts; "
+                        "DROP TABLE stream_attributes; DROP TABLE stream_relations; "
                         "ALTER TABLE rejects DROP COLUMN place; "
                         "ALTER TABLE imports DROP COLUMN zoned_times; "
                         "ALTER TABLE imports DROP COLUMN attributes; "
@@ -577,4 +657,5 @@ TEST_CASE("a schema-1 case is refused read-only with how to upgrade, and upgrade
     REQUIRE(report.has_value());
     CHECK(report->problems.empty());
     CHECK(case_info(case_path).events == 1);
+    CHECK(stored_stream_counts(case_path) == linked_stream_counts(case_path));
 }
