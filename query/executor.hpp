@@ -67,8 +67,9 @@ public:
                                     std::optional<std::int64_t> limit,
                                     const std::function<void(const StoredEvent&)>& visit);
 
-    // Calls `visit` with each matching event's key columns (see plan_event_keys) in order, at
-    // most `limit`; stops early, returning what was visited, when `visit` returns false.
+    // Calls `visit` with each matching event's key columns (see plan_event_keys: in order only
+    // when limited), at most `limit`; stops early, returning what was visited, when `visit`
+    // returns false.
     Result<std::int64_t> each_key(const PreparedQuery& prepared, std::optional<std::int64_t> limit,
                                   const std::function<bool(const sql::Stmt& row)>& visit);
 

@@ -33,8 +33,8 @@ struct PlanOptions {
 SqlStatement plan_events(const Query& query, const PlanOptions& options);
 
 // The matching events' keys without their payloads: seq, ts, stream id (the target's stream
-// when the query names targets, else the primary one), type, version, actor; in the order of
-// plan_events.
+// when the query names targets, else the primary one), type, version, actor. With a limit, in
+// the order of plan_events (the first `limit` of it); without one, in no particular order.
 SqlStatement plan_event_keys(const Query& query, const PlanOptions& options);
 
 // One row: the number of matching events (ignoring any limit).

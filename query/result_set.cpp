@@ -71,23 +71,41 @@ void ResultSet::add(const sql::Stmt& row) {
     out.seq = row.column_int(0);
     out.ts = row.column_int(1);
     std::int64_t stream_id = row.column_int(2);
-    auto [found, inserted] =
-        stream_index_.emplace(stream_id, static_cast<std::int32_t>(stream_ids_.size()));
-    if (inserted) {
+    std::int32_t& slot = stream_slot(stream_id);
+    if (slot < 0) {
+        slot = static_cast<std::int32_t>(stream_ids_.size());
         stream_ids_.push_back(stream_id);
         stream_names_.emplace_back();
     }
-    out.stream = found->second;
+    out.stream = slot;
     if (!row.column_is_null(3)) out.type = types_.add(row.column_text(3));
     if (!row.column_is_null(4)) out.version = row.column_int(4);
     if (!row.column_is_null(5)) out.actor = actors_.add(row.column_text(5));
     rows.push_back(out);
 }
 
+std::int32_t& ResultSet::stream_slot(std::int64_t stream_id) {
+    if (stream_id < 0 || stream_id >= dense_stream_ids)
+        return sparse_index_.try_emplace(stream_id, -1).first->second;
+    auto index = static_cast<std::size_t>(stream_id);
+    if (index >= dense_index_.size())
+        dense_index_.resize(std::max(index + 1, dense_index_.size() * 2), -1);
+    return dense_index_[index];
+}
+
+void ResultSet::sort_by_time(bool newest_first) {
+    auto older = [](const ResultRow& a, const ResultRow& b) {
+        return a.ts != b.ts ? a.ts < b.ts : a.seq < b.seq;
+    };
+    if (!std::is_sorted(rows.begin(), rows.end(), older))
+        std::sort(rows.begin(), rows.end(), older);
+    if (newest_first) std::reverse(rows.begin(), rows.end());
+    by_seq_.clear();
+}
+
 void ResultSet::set_stream_name(std::int64_t stream_id, std::string name) {
-    auto found = stream_index_.find(stream_id);
-    if (found != stream_index_.end())
-        stream_names_[static_cast<std::size_t>(found->second)] = std::move(name);
+    std::int32_t slot = stream_slot(stream_id);
+    if (slot >= 0) stream_names_[static_cast<std::size_t>(slot)] = std::move(name);
 }
 
 std::vector<std::int64_t> ResultSet::unnamed_streams() const {
@@ -111,6 +129,7 @@ Result<ResultSet> collect_results(sql::Db& db, Executor& executor, const Prepare
         return true;
     });
     if (!visited) return tl::unexpected(visited.error());
+    if (!limit) results.sort_by_time(prepared.query.newest_first);
     auto names = db.prepare("SELECT name FROM streams WHERE id = ?1");
     if (!names) return tl::unexpected(names.error());
     for (std::int64_t id : results.unnamed_streams()) {

@@ -45,6 +45,8 @@ public:
 
     // Adds a row from the key columns of plan_event_keys.
     void add(const sql::Stmt& row);
+    // Puts the rows in time order (ties by seq), newest first when asked.
+    void sort_by_time(bool newest_first);
     // Records the names of stream ids (read once per stream).
     void set_stream_name(std::int64_t stream_id, std::string name);
     // The stream ids seen whose names are not known yet.
@@ -63,15 +65,22 @@ private:
         std::unordered_map<std::string, std::int32_t, NameHash, std::equal_to<>> index;
         std::int32_t add(std::string_view name);
     };
+    // The index of a stream id in stream_ids_, or -1 when not seen yet. Stream ids are the
+    // streams table's rowids, dense from 1, so a vector indexed by id serves them; ids beyond
+    // dense_stream_ids (a case with huge or negative ids) go to the map.
+    std::int32_t& stream_slot(std::int64_t stream_id);
+    static constexpr std::int64_t dense_stream_ids = std::int64_t{1} << 24;
     Interned types_, actors_;
-    std::unordered_map<std::int64_t, std::int32_t> stream_index_; // stream id -> index
+    std::vector<std::int32_t> dense_index_;
+    std::unordered_map<std::int64_t, std::int32_t> sparse_index_;
     std::vector<std::int64_t> stream_ids_;
     std::vector<std::string> stream_names_;
     mutable std::unordered_map<std::int64_t, std::size_t> by_seq_;
 };
 
-// Runs a prepared query and keeps its matches as a ResultSet (at most `limit`). Checks
-// `cancel` every few thousand rows; a cancelled run returns what it read, marked cancelled.
+// Runs a prepared query and keeps its matches as a ResultSet (at most `limit`), in query order.
+// Checks `cancel` every few thousand rows; a cancelled run returns what it read, marked
+// cancelled (without a limit, any subset of the matches).
 Result<ResultSet> collect_results(sql::Db& db, Executor& executor, const PreparedQuery& prepared,
                                   std::optional<std::int64_t> limit,
                                   const std::atomic<bool>* cancel = nullptr);
