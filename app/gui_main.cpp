@@ -123,7 +123,8 @@ struct Session {
         if (!first_used) options = first;
         first_used = true;
         options.case_path = path;
-        options.background = true; // the window keeps drawing while rows are read
+        options.background = true;                   // the window keeps drawing while rows are read
+        options.wake = [] { glfwPostEmptyEvent(); }; // thread-safe: ends glfwWaitEvents*
         auto opened = ui::Console::open(options);
         if (!opened) {
             messages.push_back("Cannot open " + path + ":\n" + opened.error().describe());
@@ -264,8 +265,13 @@ int run(const Options& options) {
     int pending = 3;
     while (code == 0 && !glfwWindowShouldClose(window)) {
         bool scripted = offscreen || options.bench_frames > 0;
-        if (scripted || pending > 0 || session.job)
+        bool waiting = session.console && session.console->busy();
+        if (pending > 0 || (scripted && !waiting))
             glfwPollEvents();
+        else if (waiting || session.job)
+            // Background work: redraw for its progress now and then, and at once when a task
+            // wakes the loop; the renderer (llvmpipe, without a GPU) leaves the cores to it.
+            glfwWaitEventsTimeout(0.1);
         else
             glfwWaitEvents(); // idle: no frames until something happens
         if (input_seen) pending = 3;

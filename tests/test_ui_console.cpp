@@ -97,7 +97,7 @@ TEST_CASE("the query bar reports errors with their column and keeps the last res
     REQUIRE(state.query_error.has_value());
     CHECK(state.query_error->message.find("nearest") != std::string::npos);
 
-    CHECK_FALSE(ui::Console::open({c.case_path, "type:", {}, {}, {}, {}}).has_value());
+    CHECK_FALSE(ui::Console::open({c.case_path, "type:", {}, {}, {}, {}, false, {}}).has_value());
 }
 
 TEST_CASE("the inspector replays the selected event's stream at the cursor", "[ui][console]") {
@@ -133,8 +133,14 @@ TEST_CASE("the inspector replays the selected event's stream at the cursor", "[u
 
 TEST_CASE("the options --select and --at place the selection and cursor A", "[ui][console]") {
     ConsoleCase c;
-    ui::ConsoleOptions options{c.case_path,     "discrepancy #4721", "2026-04-17T10:00:00+02:00",
-                               "Europe/Berlin", "wednesday 14:00",   std::nullopt};
+    ui::ConsoleOptions options{c.case_path,
+                               "discrepancy #4721",
+                               "2026-04-17T10:00:00+02:00",
+                               "Europe/Berlin",
+                               "wednesday 14:00",
+                               std::nullopt,
+                               false,
+                               {}};
     auto console = ui::Console::open(options);
     REQUIRE(console.has_value());
     CHECK((*console)->state().cursor_a ==
@@ -242,10 +248,17 @@ TEST_CASE("in background mode the rows, stream counts and snapshots arrive on th
           "[ui][console]") {
     ConsoleCase c;
     HeadlessImGui imgui;
-    ui::ConsoleOptions options{c.case_path,     "discrepancy #4721", "2026-04-17T10:00:00+02:00",
-                               "Europe/Berlin", std::nullopt,        std::nullopt};
-    options.background = true;
+    ui::ConsoleOptions options{c.case_path,
+                               "discrepancy #4721",
+                               "2026-04-17T10:00:00+02:00",
+                               "Europe/Berlin",
+                               std::nullopt,
+                               std::nullopt,
+                               true,
+                               {}};
     options.select = 15;
+    std::atomic<int> wakes{0}; // the app's event loop sleeps until a task wakes it
+    options.wake = [&wakes] { ++wakes; };
     auto console = ui::Console::open(options);
     REQUIRE(console.has_value());
     auto& state = (*console)->state();
@@ -261,4 +274,5 @@ TEST_CASE("in background mode the rows, stream counts and snapshots arrive on th
     CHECK(state.cursor_a == state.results.rows.back().ts);
     CHECK(state.selected_seq == 15);
     CHECK(state.messages.empty());
+    CHECK(wakes >= 2); // the rows and the stream counts each woke it
 }

@@ -40,6 +40,7 @@ Result<std::unique_ptr<Console>> Console::open(const ConsoleOptions& options) {
     if (!info) return tl::unexpected(info.error());
     state.info = std::move(*info);
     state.background = options.background;
+    state.wake = options.wake;
     if (state.background) {
         state.streams_task = std::make_unique<BackgroundTask<std::vector<StreamSummary>>>(
             [path = options.case_path](
@@ -47,7 +48,8 @@ Result<std::unique_ptr<Console>> Console::open(const ConsoleOptions& options) {
                 auto counting = open_case(path);
                 if (!counting) return tl::unexpected(counting.error());
                 return read_stream_summaries(*counting);
-            });
+            },
+            state.wake);
     } else {
         auto streams = read_stream_summaries(state.db);
         if (!streams) return tl::unexpected(streams.error());

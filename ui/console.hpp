@@ -6,6 +6,7 @@
 #include "eventlog/result.hpp"
 #include "ui/console_state.hpp"
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,6 +21,7 @@ struct ConsoleOptions {
     std::optional<std::string> at;      // cursor A (a time phrase; default: the last result)
     std::optional<std::int64_t> select; // a seq to select
     bool background = false;            // queries and counts on threads (the app's mode)
+    std::function<void()> wake;         // called from a thread when background work is done
 };
 
 // What the app should do after a frame.

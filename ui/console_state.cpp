@@ -109,7 +109,8 @@ void run_query(ConsoleState& state) {
                 if (!db) return tl::unexpected(db.error());
                 query::Executor worker(*db, false);
                 return query::collect_results(*db, worker, listing, limit, &cancel);
-            });
+            },
+            state.wake);
     } else {
         auto results = query::collect_results(state.db, executor, listing, limit);
         if (!results) {
@@ -248,7 +249,8 @@ void update_inspection(ConsoleState& state) {
                     auto builder = replay::Replayer::open(*db, id, name, projection);
                     if (!builder) return tl::unexpected(builder.error());
                     return builder->build_snapshots(*writable, replay::default_snapshot_every);
-                });
+                },
+                state.wake);
         }
     }
     if (!inspection.replayer) return;

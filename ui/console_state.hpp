@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -72,6 +73,7 @@ struct ConsoleState {
     // Work on threads (the app's mode; tests run everything in place): the query's rows, the
     // stream counts, and snapshots of the inspected stream, each on its own connection.
     bool background = false;
+    std::function<void()> wake; // ConsoleOptions::wake, given to each task
     std::unique_ptr<BackgroundTask<query::ResultSet>> query_task;
     std::optional<query::PreparedQuery> query_pending; // what query_task runs
     std::chrono::steady_clock::time_point query_started;
