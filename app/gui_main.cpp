@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <deque>
 #include <filesystem>
@@ -201,6 +202,18 @@ void script_frame(ui::ConsoleState& state, int i, int n) {
     }
 }
 
+// ImGui draws glyphs at whole pixels and fills from one white texel, so nearest sampling of the
+// font atlas looks the same as bilinear; a software renderer (llvmpipe, no GPU) runs it much
+// faster.
+void sample_font_texture_nearest() {
+    GLuint texture =
+        static_cast<GLuint>(reinterpret_cast<std::uintptr_t>(ImGui::GetIO().Fonts->TexID));
+    if (texture == 0) return;
+    glBindTexture(GL_TEXTURE_2D, texture);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+}
+
 // Screenshots and benchmarks leave the user's settings alone.
 bool scripted_run(const Options& options) {
     return options.screenshot.has_value() || options.bench_frames > 0;
@@ -249,6 +262,8 @@ int run(const Options& options) {
     install_input_watch(window);
     ImGui_ImplGlfw_InitForOpenGL(window, true);
     ImGui_ImplOpenGL3_Init("#version 130");
+    ImGui_ImplOpenGL3_CreateDeviceObjects();
+    sample_font_texture_nearest();
 
     int code = 0;
     session.first = options.console;
@@ -288,6 +303,7 @@ int run(const Options& options) {
             if (io.Fonts->TexID) { // else the backend builds the texture in its first frame
                 ImGui_ImplOpenGL3_DestroyFontsTexture();
                 ImGui_ImplOpenGL3_CreateFontsTexture();
+                sample_font_texture_nearest();
             }
         }
         new_content_scale = 0;
