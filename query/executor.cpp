@@ -74,7 +74,7 @@ std::optional<std::int64_t> effective_limit(const Query& query,
 
 PlanOptions Executor::options(const PreparedQuery& prepared,
                               std::optional<std::int64_t> limit) const {
-    return PlanOptions{prepared.interval, limit, text_index_};
+    return PlanOptions{prepared.interval, limit, text_index_, std::nullopt};
 }
 
 Result<std::vector<StreamRef>> streams_of(sql::Db& db, const Target& target, std::size_t limit) {
@@ -178,10 +178,13 @@ Result<std::int64_t> Executor::each_event(const PreparedQuery& prepared,
     return listed;
 }
 
-Result<std::int64_t> Executor::each_key(const PreparedQuery& prepared,
-                                        std::optional<std::int64_t> limit,
-                                        const std::function<bool(const sql::Stmt& row)>& visit) {
-    SqlStatement statement = plan_event_keys(prepared.query, options(prepared, limit));
+Result<std::int64_t>
+Executor::each_key(const PreparedQuery& prepared, std::optional<std::int64_t> limit,
+                   const std::function<bool(const sql::Stmt& row)>& visit,
+                   std::optional<std::pair<std::int64_t, std::int64_t>> seq_range) {
+    PlanOptions plan_options = options(prepared, limit);
+    plan_options.seq_range = seq_range;
+    SqlStatement statement = plan_event_keys(prepared.query, plan_options);
     auto stmt = db_.prepare(statement.sql);
     if (!stmt) return tl::unexpected(stmt.error());
     bind_params(*stmt, statement.params);

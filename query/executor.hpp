@@ -55,6 +55,8 @@ public:
     // `text_index`: whether the full-text index is current (text_index_current).
     Executor(sql::Db& db, bool text_index) : db_(db), text_index_(text_index) {}
 
+    bool text_index() const { return text_index_; }
+
     // Checks that each target names at least one stream and each type:/actor: name occurs in
     // the case; the error points at the name and suggests the nearest ones.
     Result<std::optional<QueryError>> check_names(const PreparedQuery& prepared);
@@ -69,9 +71,11 @@ public:
 
     // Calls `visit` with each matching event's key columns (see plan_event_keys: in order only
     // when limited), at most `limit`; stops early, returning what was visited, when `visit`
-    // returns false.
-    Result<std::int64_t> each_key(const PreparedQuery& prepared, std::optional<std::int64_t> limit,
-                                  const std::function<bool(const sql::Stmt& row)>& visit);
+    // returns false. `seq_range` keeps only the events whose seq lies in it.
+    Result<std::int64_t>
+    each_key(const PreparedQuery& prepared, std::optional<std::int64_t> limit,
+             const std::function<bool(const sql::Stmt& row)>& visit,
+             std::optional<std::pair<std::int64_t, std::int64_t>> seq_range = std::nullopt);
 
     // The groups of `count by`. Time buckets are days, hours or Monday-start weeks in the
     // query's zone; empty buckets between the first and last event are included.

@@ -197,6 +197,10 @@ std::string from_where(const Query& query, const PlanOptions& options, const Sou
             std::string(source.ts) + " < " +
             params.add(std::int64_t{options.interval.to->time_since_epoch().count()}));
     if (query.filter) conditions.push_back(condition(*query.filter, options.text_index, params));
+    if (options.seq_range)
+        conditions.push_back(std::string(source.seq) + " BETWEEN " +
+                             params.add(options.seq_range->first) + " AND " +
+                             params.add(options.seq_range->second));
     std::string text = " FROM " + source.from;
     for (std::size_t i = 0; i < conditions.size(); ++i)
         text += (i ? " AND " : " WHERE ") + conditions[i];

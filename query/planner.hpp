@@ -7,7 +7,9 @@
 #include "query/ast.hpp"
 #include "query/time_resolve.hpp"
 
+#include <optional>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -26,6 +28,8 @@ struct PlanOptions {
     // Whether the case's full-text index covers every event. Without it, a quoted search is a
     // case-insensitive substring match over the payload's text values (slower).
     bool text_index = true;
+    // Only events whose seq lies in [first, last] (a part of a listing read in parallel).
+    std::optional<std::pair<std::int64_t, std::int64_t>> seq_range;
 };
 
 // The matching events: seq, event_id, stream, type, version, ts, actor, data, meta (the columns

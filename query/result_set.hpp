@@ -47,6 +47,9 @@ public:
     void add(const sql::Stmt& row);
     // Puts the rows in time order (ties by seq), newest first when asked.
     void sort_by_time(bool newest_first);
+    // Moves the rows of `other` (collected apart, stream names not read yet) to the end of
+    // these, renumbering its streams, types and actors into this set's.
+    void append(ResultSet&& other);
     // Records the names of stream ids (read once per stream).
     void set_stream_name(std::int64_t stream_id, std::string name);
     // The stream ids seen whose names are not known yet.
@@ -79,10 +82,12 @@ private:
 };
 
 // Runs a prepared query and keeps its matches as a ResultSet (at most `limit`), in query order.
-// Checks `cancel` every few thousand rows; a cancelled run returns what it read, marked
-// cancelled (without a limit, any subset of the matches).
+// A listing of the whole case without a limit is read in seq ranges on several connections at
+// once, then merged and sorted: in `parts` ranges if given, else one per core (up to 4) when
+// the case holds 200,000 events or more. Checks `cancel` every few thousand rows; a cancelled
+// run returns what it read, marked cancelled (without a limit, any subset of the matches).
 Result<ResultSet> collect_results(sql::Db& db, Executor& executor, const PreparedQuery& prepared,
                                   std::optional<std::int64_t> limit,
-                                  const std::atomic<bool>* cancel = nullptr);
+                                  const std::atomic<bool>* cancel = nullptr, std::size_t parts = 0);
 
 } // namespace asof::query

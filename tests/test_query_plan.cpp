@@ -27,7 +27,7 @@ void check_plan(const SqlStatement& statement, std::string_view sql, std::string
 
 PlanOptions options_of(const PreparedQuery& prepared, std::optional<std::int64_t> limit = {},
                        bool text_index = true) {
-    return PlanOptions{prepared.interval, limit, text_index};
+    return PlanOptions{prepared.interval, limit, text_index, std::nullopt};
 }
 
 constexpr std::string_view event_columns =

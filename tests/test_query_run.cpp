@@ -290,14 +290,27 @@ TEST_CASE("collected results keep the listing's order, ties included, with or wi
                                          [&](const StoredEvent& e) { listed.push_back(e.seq); });
         REQUIRE(count.has_value());
         REQUIRE_FALSE(listed.empty());
-        auto results = collect_results(db, executor, prepared, limit);
-        REQUIRE(results.has_value());
-        std::vector<std::int64_t> collected;
-        for (const ResultRow& row : results->rows) {
-            collected.push_back(row.seq);
-            CHECK(results->stream_name(row) != "?");
+        // Read on one connection, and split in seq ranges read on threads and merged.
+        for (std::size_t parts : {std::size_t{1}, std::size_t{3}}) {
+            INFO("parts: " << parts);
+            auto results = collect_results(db, executor, prepared, limit, nullptr, parts);
+            REQUIRE(results.has_value());
+            std::vector<std::int64_t> collected;
+            std::vector<std::string> names, types;
+            for (const ResultRow& row : results->rows) {
+                collected.push_back(row.seq);
+                names.push_back(results->stream_name(row));
+                types.push_back(results->type_name(row) ? *results->type_name(row) : "-");
+            }
+            CHECK(collected == listed);
+            std::vector<std::string> listed_names, listed_types;
+            REQUIRE(executor.each_event(prepared, limit, [&](const StoredEvent& e) {
+                listed_names.push_back(e.stream);
+                listed_types.push_back(e.type.value_or("-"));
+            }));
+            if (prepared.query.targets.empty()) CHECK(names == listed_names);
+            CHECK(types == listed_types);
         }
-        CHECK(collected == listed);
     }
 }
 
