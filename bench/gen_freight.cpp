@@ -1,7 +1,10 @@
 // asof-gen: deterministic generator of realistic freight-audit event logs in JSON Lines (or, with
-// --xes, the same events as an XES log: one trace per stream).
+// --xes, the same events as an XES log: one trace per stream; with --ocel-json, --ocel-xml or
+// --ocel-sqlite, as an OCEL 2.0 log: see gen_ocel.hpp).
+#include "gen_ocel.hpp"
+#include "gen_support.hpp"
+
 #include <unistd.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <array>
@@ -23,6 +26,8 @@ using i64 = std::int64_t;
 using u64 = std::uint64_t;
 using u32 = std::uint32_t;
 using u8 = std::uint8_t;
+using asof_gen::put_xml_escaped;
+using asof_gen::Sink;
 using std::string_view;
 
 constexpr i64 kSecond = 1'000'000;
@@ -293,72 +298,6 @@ public:
 private:
     i64 cached_day_ = INT64_MIN;
     std::string date_;
-};
-
-// ---------------------------------------------------------------------------------------------
-// Output: a large buffer flushed to a FILE* or a gzip stream (zlib writes mtime 0, no name).
-
-class Sink {
-public:
-    bool open(const std::string& path, bool gz) {
-        buf_.reserve(kCapacity);
-        if (gz) {
-            gz_ = path.empty() ? gzdopen(fileno(stdout), "wb6") : gzopen(path.c_str(), "wb6");
-            if (gz_) gzbuffer(gz_, 1u << 20);
-            return gz_ != nullptr;
-        }
-        file_ = path.empty() ? stdout : std::fopen(path.c_str(), "wb");
-        return file_ != nullptr;
-    }
-
-    // Writes to an already open file (the --xes intermediate), which stays open.
-    void open_file(FILE* file) {
-        buf_.reserve(kCapacity);
-        file_ = file;
-        borrowed_ = true;
-    }
-
-    void write(const std::string& line) {
-        if (buf_.size() + line.size() > kCapacity) flush();
-        buf_ += line;
-        bytes_ += line.size();
-    }
-
-    bool close() {
-        flush();
-        bool ok = !failed_;
-        if (gz_) ok = gzclose(gz_) == Z_OK && ok;
-        if (file_)
-            ok =
-                (file_ == stdout || borrowed_ ? std::fflush(file_) : std::fclose(file_)) == 0 && ok;
-        gz_ = nullptr;
-        file_ = nullptr;
-        return ok;
-    }
-
-    u64 bytes() const { return bytes_; }
-
-private:
-    static constexpr std::size_t kCapacity = 8u << 20;
-
-    void flush() {
-        if (buf_.empty()) return;
-        if (gz_) {
-            if (gzwrite(gz_, buf_.data(), static_cast<unsigned>(buf_.size())) !=
-                static_cast<int>(buf_.size()))
-                failed_ = true;
-        } else if (std::fwrite(buf_.data(), 1, buf_.size(), file_) != buf_.size()) {
-            failed_ = true;
-        }
-        buf_.clear();
-    }
-
-    std::string buf_;
-    FILE* file_ = nullptr;
-    gzFile gz_ = nullptr;
-    u64 bytes_ = 0;
-    bool failed_ = false;
-    bool borrowed_ = false;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -779,6 +718,7 @@ struct Options {
     bool sample = false;
     bool gz = false;
     bool xes = false;
+    std::optional<asof_gen::OcelForm> ocel;
     std::string out;
 };
 
@@ -1624,127 +1564,8 @@ std::vector<StoryEvent> build_story(u64 seed) {
 // other numbers, booleans, objects and arrays become <string>, <int>, <float>, <boolean>,
 // <container> and <list>; nulls are left out.
 
-void put_xml_escaped(std::string& out, string_view text) {
-    for (char c : text) {
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        case '\n':
-            out += "&#10;";
-            break;
-        case '\t':
-            out += "&#9;";
-            break;
-        case '\r':
-            out += "&#13;";
-            break;
-        default:
-            out += c;
-        }
-    }
-}
-
-void put_utf8(std::string& out, u32 cp) {
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-}
-
-// A reader of the generator's own JSON (valid, no surprises); `ok` turns false on anything else.
-struct JsonToXes {
-    string_view in;
-    std::size_t at = 0;
-    bool ok = true;
-    std::string text; // scratch: the last string read, unescaped
-
-    void ws() {
-        while (at < in.size() && (in[at] == ' ' || in[at] == '\t'))
-            ++at;
-    }
-    bool eat(char c) {
-        ws();
-        if (at < in.size() && in[at] == c) {
-            ++at;
-            return true;
-        }
-        return false;
-    }
-    u32 hex4() {
-        u32 v = 0;
-        for (int i = 0; i < 4 && at < in.size(); ++i) {
-            const char c = in[at++];
-            v = v * 16 + static_cast<u32>(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
-        }
-        return v;
-    }
-    // Reads a JSON string into `text`.
-    void string() {
-        text.clear();
-        if (!eat('"')) {
-            ok = false;
-            return;
-        }
-        while (at < in.size() && in[at] != '"') {
-            char c = in[at++];
-            if (c != '\\') {
-                text += c;
-                continue;
-            }
-            if (at >= in.size()) break;
-            c = in[at++];
-            switch (c) {
-            case 'n':
-                text += '\n';
-                break;
-            case 't':
-                text += '\t';
-                break;
-            case 'r':
-                text += '\r';
-                break;
-            case 'b':
-                text += '\b';
-                break;
-            case 'f':
-                text += '\f';
-                break;
-            case 'u': {
-                u32 cp = hex4();
-                if (cp >= 0xD800 && cp < 0xDC00 && at + 1 < in.size() && in[at] == '\\') {
-                    at += 2;
-                    cp = 0x10000 + ((cp - 0xD800) << 10) + (hex4() - 0xDC00);
-                }
-                put_utf8(text, cp);
-                break;
-            }
-            default:
-                text += c;
-            }
-        }
-        ok = ok && eat('"');
-    }
+// The generator's own JSON turned into XES attributes.
+struct JsonToXes : asof_gen::JsonScan {
     // Writes the value at `at` as an XES attribute named `key` (already escaped) into `out`.
     void value(std::string& out, const std::string& key, int indent) {
         ws();
@@ -1861,30 +1682,26 @@ bool event_to_xes(string_view line, std::string& out) {
 // Regroups the JSON Lines in `lines` (read from the start) by stream and writes them to `sink`
 // as an XES log. Holds one offset, length and stream number per line, not the lines.
 bool write_xes(FILE* lines, Sink& sink) {
-    if (std::fflush(lines) != 0 || std::fseek(lines, 0, SEEK_SET) != 0) return false;
     std::unordered_map<std::string, u32> stream_number;
     std::vector<std::string> stream_names;
     std::vector<u64> offsets;
     std::vector<u32> lengths, streams;
-    char* buffer = nullptr;
-    std::size_t capacity = 0;
-    u64 offset = 0;
-    for (ssize_t got; (got = ::getline(&buffer, &capacity, lines)) > 0;) {
-        string_view line(buffer, static_cast<std::size_t>(got));
-        constexpr string_view marker = "\"stream\":\"";
-        std::string name = "unknown"; // a line without "stream" (--anomalies)
-        if (auto at = line.find(marker); at != string_view::npos) {
-            auto begin = at + marker.size();
-            name = std::string(line.substr(begin, line.find('"', begin) - begin));
-        }
-        auto [it, fresh] = stream_number.try_emplace(name, static_cast<u32>(stream_names.size()));
-        if (fresh) stream_names.push_back(name);
-        offsets.push_back(offset);
-        lengths.push_back(static_cast<u32>(got));
-        streams.push_back(it->second);
-        offset += static_cast<u64>(got);
-    }
-    std::free(buffer);
+    const bool read =
+        asof_gen::for_each_line(lines, [&](string_view line, u64 offset, std::size_t length) {
+            constexpr string_view marker = "\"stream\":\"";
+            std::string name = "unknown"; // a line without "stream" (--anomalies)
+            if (auto at = line.find(marker); at != string_view::npos) {
+                auto begin = at + marker.size();
+                name = std::string(line.substr(begin, line.find('"', begin) - begin));
+            }
+            auto [it, fresh] =
+                stream_number.try_emplace(name, static_cast<u32>(stream_names.size()));
+            if (fresh) stream_names.push_back(name);
+            offsets.push_back(offset);
+            lengths.push_back(static_cast<u32>(length));
+            streams.push_back(it->second);
+        });
+    if (!read) return false;
     // Lines grouped by stream, in file order within each (a counting sort).
     std::vector<u64> start(stream_names.size() + 1, 0);
     for (u32 s : streams)
@@ -1954,7 +1771,14 @@ bool write_xes(FILE* lines, Sink& sink) {
                  "  --gz         gzip output (deterministic header)\n"
                  "  --xes        write the same events as XES (IEEE 1849): one trace per stream, "
                  "streams in\n"
-                 "               order of their first event, file order within a stream\n");
+                 "               order of their first event, file order within a stream\n"
+                 "  --ocel-json, --ocel-xml, --ocel-sqlite\n"
+                 "               write the same events as an OCEL 2.0 log (JSON, XML or SQLite; "
+                 "SQLite needs -o):\n"
+                 "               each stream an object, the aggregates its data names linked "
+                 "objects, objects\n"
+                 "               related, their status, amount, weight ... as dated attribute "
+                 "values\n");
     std::exit(code);
 }
 
@@ -2006,6 +1830,12 @@ int main(int argc, char** argv) {
             opt.gz = true;
         } else if (a == "--xes") {
             opt.xes = true;
+        } else if (a == "--ocel-json") {
+            opt.ocel = asof_gen::OcelForm::json;
+        } else if (a == "--ocel-xml") {
+            opt.ocel = asof_gen::OcelForm::xml;
+        } else if (a == "--ocel-sqlite") {
+            opt.ocel = asof_gen::OcelForm::sqlite;
         } else if (a == "-o" || a == "--output") {
             opt.out = std::string(value());
         } else if (a == "-h" || a == "--help") {
@@ -2033,14 +1863,35 @@ int main(int argc, char** argv) {
         }
     }
 
+    if (opt.ocel && opt.xes) {
+        std::fprintf(stderr, "asof-gen: choose one of --xes and --ocel-*\n");
+        return 2;
+    }
+    const bool sqlite = opt.ocel == asof_gen::OcelForm::sqlite;
+    if (opt.ocel && opt.anomalies) {
+        std::fprintf(stderr, "asof-gen: --anomalies is for JSON Lines and XES; an OCEL log cannot "
+                             "carry a malformed line or a duplicate event id\n");
+        return 2;
+    }
+    if (sqlite && opt.out.empty()) {
+        std::fprintf(stderr, "asof-gen: --ocel-sqlite writes a database file: give it with -o "
+                             "FILE (it cannot go to stdout)\n");
+        return 2;
+    }
+    if (sqlite && opt.gz) {
+        std::fprintf(stderr, "asof-gen: --gz does not apply to --ocel-sqlite\n");
+        return 2;
+    }
+
     Sink sink;
-    if (!sink.open(opt.out, opt.gz)) {
+    if (!sqlite && !sink.open(opt.out, opt.gz)) {
         std::fprintf(stderr, "asof-gen: cannot open %s: %s\n",
                      opt.out.empty() ? "stdout" : opt.out.c_str(), std::strerror(errno));
         return 1;
     }
-    if (opt.xes) {
-        // The JSON Lines go to a temporary file first; write_xes regroups them by stream.
+    if (opt.xes || opt.ocel) {
+        // The JSON Lines go to a temporary file first; write_xes regroups them by stream,
+        // write_ocel reads them twice (objects, then events).
         FILE* lines = std::tmpfile();
         if (!lines) {
             std::fprintf(stderr, "asof-gen: cannot create a temporary file: %s\n",
@@ -2051,9 +1902,11 @@ int main(int argc, char** argv) {
         line_sink.open_file(lines);
         Generator gen(opt, start, end, line_sink);
         gen.run(story);
-        const bool ok = line_sink.close() && write_xes(lines, sink);
+        bool ok = line_sink.close();
+        if (ok && opt.xes) ok = write_xes(lines, sink);
+        if (ok && opt.ocel) ok = asof_gen::write_ocel(lines, *opt.ocel, sink, opt.out);
         std::fclose(lines);
-        if (!sink.close() || !ok) {
+        if ((!sqlite && !sink.close()) || !ok) {
             std::fprintf(stderr, "asof-gen: write error: %s\n", std::strerror(errno));
             return 1;
         }

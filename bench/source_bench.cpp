@@ -3,8 +3,8 @@
 // what it gave (events, rejects, declared streams, attribute values and how many are initial,
 // further links, relations, findings), wall and CPU seconds and events/s, and with --show the
 // first rows of each kind, to check a format's mapping by hand (for instance the three
-// serialisations of one OCEL 2.0 log). Used by bench/xes-bench; method and results in
-// bench/RESULTS.md.
+// serialisations of one OCEL 2.0 log). Used by bench/format-bench --drain; method and results
+// in bench/RESULTS.md.
 #include "eventlog/row_source.hpp"
 
 #include "bench/bench_support.hpp"

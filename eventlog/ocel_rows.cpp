@@ -61,9 +61,14 @@ DeclaredStream OcelMapper::object_stream(const std::string& type, const std::str
 
 std::string OcelMapper::typed_value(bool of_object, const std::string& type,
                                     const std::string& name, const OcelValue& value) const {
-    if (!value.is_text) return value.text;
     auto found = declared_.find(declared_key(of_object, type, name));
     const std::string declared = found == declared_.end() ? "string" : found->second;
+    if (!value.is_text) {
+        // SQLite has no boolean: a BOOLEAN column holds the integers 0 and 1.
+        if (declared == "boolean" && (value.text == "0" || value.text == "1"))
+            return value.text == "1" ? "true" : "false";
+        return value.text;
+    }
     if (declared == "integer" || declared == "int" || declared == "float") {
         if (auto number = number_text(value.text, false)) return *number;
     } else if (declared == "boolean") {

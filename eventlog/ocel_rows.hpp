@@ -72,7 +72,8 @@ public:
 
     // The JSON text of `value` for attribute `name` of `type`: text is typed by the declared
     // type (integer/float -> number when it reads as one, boolean -> true/false, time ->
-    // normalised UTC ISO text when it parses; otherwise kept as a string); literals stay.
+    // normalised UTC ISO text when it parses; otherwise kept as a string); literals stay, but
+    // for a declared boolean the integers 0 and 1 (SQLite's booleans) become false and true.
     std::string typed_value(bool of_object, const std::string& type, const std::string& name,
                             const OcelValue& value) const;
 

@@ -180,6 +180,27 @@ TEST_CASE("OCEL 2.0: a file of another kind is named", "[ocel]") {
     CHECK_THAT(sqlite.error().message, Catch::Contains("no table 'event'"));
 }
 
+TEST_CASE("OCEL 2.0 SQLite: a BOOLEAN column's 0 and 1 are false and true", "[ocel]") {
+    TempDir dir;
+    std::string path = make_sqlite(dir);
+    {
+        auto db = sql::Db::open(path, sql::Db::Mode::read_write);
+        REQUIRE(db);
+        REQUIRE(
+            db->exec("CREATE TABLE \"event_Check\" (ocel_id, ocel_time TIMESTAMP, passed BOOLEAN, "
+                     "tries INTEGER);"
+                     "INSERT INTO event_map_type VALUES ('Check', 'Check');"
+                     "INSERT INTO event VALUES ('e5', 'Check'), ('e6', 'Check');"
+                     "INSERT INTO \"event_Check\" VALUES ('e5', '2024-01-05 10:00:00Z', 1, 1), "
+                     "('e6', '2024-01-05 11:00:00Z', 0, 0);"));
+    }
+    Drained rows = drain_path(path, open_ocel_sqlite_source);
+    REQUIRE(rows.events.size() == 6);
+    CHECK_THAT(rows.events[4], Catch::Contains("data={\"passed\":true,\"tries\":1}"));
+    CHECK_THAT(rows.events[5], Catch::Contains("data={\"passed\":false,\"tries\":0}"));
+    CHECK(rows.rejects.empty());
+}
+
 TEST_CASE("OCEL 2.0 SQLite: bad rows are rejects located by table and rowid", "[ocel]") {
     TempDir dir;
     std::string path = make_sqlite(dir);
