@@ -81,7 +81,10 @@ void ResultSet::add(const sql::Stmt& row) {
         stream_names_.emplace_back();
     }
     out.stream = slot;
-    if (!row.column_is_null(3)) out.type = types_.add(row.column_text(3));
+    if (!row.column_is_null(3))
+        out.type = types_.add(row.column_text(3));
+    else
+        ++untyped_;
     if (!row.column_is_null(4)) out.version = row.column_int(4);
     if (!row.column_is_null(5)) out.actor = actors_.add(row.column_text(5));
     rows.push_back(out);
@@ -132,6 +135,7 @@ void ResultSet::append(ResultSet&& other) {
         if (row.actor >= 0) row.actor = actors[static_cast<std::size_t>(row.actor)];
         rows.push_back(row);
     }
+    untyped_ += other.untyped_;
     cancelled = cancelled || other.cancelled;
     by_seq_.clear();
 }

@@ -34,6 +34,8 @@ public:
     const std::string* actor_name(const ResultRow& row) const;
     const std::vector<std::string>& types() const { return types_.names; }
     const std::vector<std::string>& streams() const { return stream_names_; }
+    // How many rows have no type.
+    std::int64_t untyped_rows() const { return untyped_; }
 
     // Index of the first row with ts >= `ts` (rows must be in time order: oldest first).
     std::size_t lower_bound(std::int64_t ts) const;
@@ -74,6 +76,7 @@ private:
     std::int32_t& stream_slot(std::int64_t stream_id);
     static constexpr std::int64_t dense_stream_ids = std::int64_t{1} << 24;
     Interned types_, actors_;
+    std::int64_t untyped_ = 0;
     std::vector<std::int32_t> dense_index_;
     std::unordered_map<std::int64_t, std::int32_t> sparse_index_;
     std::vector<std::int64_t> stream_ids_;

@@ -4,9 +4,9 @@
 // hundreds of thousands of events.
 #include "test_support.hpp"
 
+#include "eventlog/time_axis.hpp"
 #include "query/result_set.hpp"
 #include "query_support.hpp"
-#include "eventlog/time_axis.hpp"
 #include "ui/timeline.hpp"
 #include "ui_support.hpp"
 
@@ -377,9 +377,15 @@ TEST_CASE("timeline: the first frame with results fits the view to them", "[ui][
     REQUIRE(panel.results.rows.size() == 6);
     CHECK_FALSE(panel.state.fit_requested);
     const std::int64_t first = us("2026-04-14T09:00Z"), last = us("2026-04-14T12:00Z");
-    const std::int64_t margin = (last - first) / 50;
-    CHECK(std::llabs(panel.state.view_from - (first - margin)) <= 1);
-    CHECK(std::llabs(panel.state.view_to - (last + margin)) <= 2);
+    // 2 % of the view after the last event; before the first, room for the lane labels (three
+    // streams: one lane each), so that no label hides a mark.
+    const double total = static_cast<double>(panel.state.view_to - panel.state.view_from);
+    CHECK(std::fabs(static_cast<double>(panel.state.view_to - last) - 0.02 * total) <= 2.0);
+    float widest_label = 0;
+    for (const auto& name : panel.results.streams())
+        widest_label = std::max(widest_label, ImGui::CalcTextSize(name.c_str()).x);
+    CHECK(panel.x_of(first) > panel.origin.x + widest_label + 8.0f);
+    CHECK(panel.x_of(first) < panel.origin.x + widest_label + 24.0f);
     CHECK(panel.vertices > 0);
 
     SECTION("a request waits for results") {
@@ -410,10 +416,22 @@ TEST_CASE("timeline: lanes per stream, per type, or one", "[ui][timeline]") {
     auto by_type = synthetic_results(100, 1, 4, t0, 1'000'000);
     lanes = timeline_detail::choose_lanes(&by_type);
     CHECK(lanes.by == timeline_detail::Lanes::By::type);
-    CHECK(lanes.count == 5); // four types and "(no type)"
+    CHECK(lanes.count == 4); // four types, every event has one: no "(no type)" lane
+    CHECK_FALSE(lanes.untyped_lane);
     CHECK(timeline_detail::lane_of(lanes, by_type.rows[2]) == by_type.rows[2].type);
-    query::ResultRow untyped;
-    CHECK(timeline_detail::lane_of(lanes, untyped) == 4);
+    {
+        // One event without a type adds the "(no type)" lane, last.
+        auto db = sql::Db::open(":memory:", sql::Db::Mode::create);
+        REQUIRE(db.has_value());
+        auto row = db->prepare("SELECT 1000, 5, 0, NULL, 1, NULL");
+        REQUIRE(row.has_value());
+        REQUIRE(row->each([&](const sql::Stmt& r) { by_type.add(r); }));
+    }
+    lanes = timeline_detail::choose_lanes(&by_type);
+    CHECK(lanes.count == 5);
+    CHECK(lanes.is_untyped(4));
+    CHECK(timeline_detail::lane_of(lanes, by_type.rows.back()) == 4);
+    CHECK(timeline_detail::lane_of(lanes, by_type.rows[2]) == by_type.rows[2].type);
 
     auto many = synthetic_results(100, 20, 20, t0, 1'000'000);
     CHECK(timeline_detail::choose_lanes(&many).by == timeline_detail::Lanes::By::none);

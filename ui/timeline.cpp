@@ -92,16 +92,18 @@ void set_view(TimelineState& state, double from, double span) {
     state.view_to = state.view_from + std::llround(span);
 }
 
-// Fits the view to the results' first and last instants with 2% margins (a minute around a
-// single instant).
-void fit(TimelineState& state, const ResultSet& results) {
+// Fits the view to the results' first and last instants with a 2% margin at the right and
+// `left_share` of the width at the left (room for the lane labels, which would hide the first
+// marks); a minute around a single instant.
+void fit(TimelineState& state, const ResultSet& results, double left_share) {
     const std::int64_t first = results.rows.front().ts, last = results.rows.back().ts;
     if (last - first < min_span) {
         set_view(state, static_cast<double>(first) - 30.0 * us_per_s, 60.0 * us_per_s);
         return;
     }
-    const double span = static_cast<double>(last - first);
-    set_view(state, static_cast<double>(first) - span * 0.02, span * 1.04);
+    left_share = std::clamp(left_share, 0.02, 0.4);
+    const double total = static_cast<double>(last - first) / (1.0 - left_share - 0.02);
+    set_view(state, static_cast<double>(first) - total * left_share, total);
 }
 
 // Zooms by `notches` of the wheel (positive: closer) keeping the instant at screen x fixed.
@@ -222,11 +224,20 @@ const char* lane_label(const Lanes& lanes, int lane, const ResultSet& results) {
         return name.empty() ? "?" : name.c_str();
     }
     case Lanes::By::type:
-        return lane + 1 < lanes.count ? results.types()[static_cast<std::size_t>(lane)].c_str()
-                                      : "(no type)";
+        return lanes.is_untyped(lane) ? "(no type)"
+                                      : results.types()[static_cast<std::size_t>(lane)].c_str();
     default:
         return nullptr;
     }
+}
+
+// The width the lane labels take from the left edge of the marks, in pixels (0 without labels).
+float lane_labels_width(const Layout& layout, const Lanes& lanes, const ResultSet& results) {
+    if (lanes.by == Lanes::By::none || layout.lane_height() < ImGui::GetTextLineHeight()) return 0;
+    float widest = 0;
+    for (int lane = 0; lane < layout.lanes; ++lane)
+        widest = std::max(widest, ImGui::CalcTextSize(lane_label(lanes, lane, results)).x);
+    return 2.0f + std::min(widest, layout.width * 0.3f) + 6.0f;
 }
 
 void draw_lane_labels(ImDrawList* draw, const Layout& layout, const Lanes& lanes,
@@ -326,7 +337,7 @@ MarksDrawn draw_aggregates(ImDrawList* draw, const View& view, const Layout& lay
             const float alpha =
                 std::round((0.35f + 0.65f * static_cast<float>(level)) * 8.0f) / 8.0f;
             const std::int32_t colour_type =
-                lanes.by == Lanes::By::type ? (lane + 1 < lanes.count ? lane : -1) : type[l];
+                lanes.by == Lanes::By::type ? (lanes.is_untyped(lane) ? -1 : lane) : type[l];
             const ImU32 colour = with_alpha(type_colour(colour_type), alpha);
             Run& run = runs[l];
             if (run.colour == colour && std::fabs(run.x1 - x0) < 0.01f) {
@@ -521,8 +532,10 @@ Lanes choose_lanes(const query::ResultSet* results) {
     if (streams >= 2 && streams <= max_lane_groups)
         return Lanes{Lanes::By::stream, static_cast<int>(streams)};
     const auto types = results->types().size();
-    if (types >= 2 && types <= max_lane_groups)
-        return Lanes{Lanes::By::type, static_cast<int>(types) + 1};
+    if (types >= 2 && types <= max_lane_groups) {
+        const bool untyped = results->untyped_rows() > 0;
+        return Lanes{Lanes::By::type, static_cast<int>(types) + (untyped ? 1 : 0), untyped};
+    }
     return {};
 }
 
@@ -531,7 +544,9 @@ int lane_of(const Lanes& lanes, const query::ResultRow& row) {
     case Lanes::By::stream:
         return std::clamp(row.stream, 0, lanes.count - 1);
     case Lanes::By::type:
-        return row.type >= 0 && row.type < lanes.count - 1 ? row.type : lanes.count - 1;
+        return row.type >= 0 && row.type < lanes.count && !lanes.is_untyped(row.type)
+                   ? row.type
+                   : lanes.count - 1;
     default:
         return 0;
     }
@@ -602,8 +617,11 @@ void draw_timeline(TimelineState& state, const TimelineInput& input, TimelineOut
     if (hovered) ImGui::GetCurrentContext()->HoveredIdUsingMouseWheel = true;
     if (active) ImGui::GetCurrentContext()->ActiveIdUsingMouseWheel = true;
 
+    // Fitting leaves the lane labels their room, plus a few pixels.
+    const double label_share =
+        has_rows ? (lane_labels_width(layout, lanes, *results) + 6.0) / layout.width : 0.0;
     if (has_rows && state.fit_requested) {
-        fit(state, *results);
+        fit(state, *results, label_share);
         state.fit_requested = false;
     }
     if (state.view_to <= state.view_from)
@@ -614,7 +632,7 @@ void draw_timeline(TimelineState& state, const TimelineInput& input, TimelineOut
 
     // Keys and wheel, only while the pointer is over the panel.
     if (hovered && !io.WantTextInput && !io.KeyCtrl) {
-        if (has_rows && ImGui::IsKeyPressed('F', false)) fit(state, *results);
+        if (has_rows && ImGui::IsKeyPressed('F', false)) fit(state, *results, label_share);
         if (ImGui::IsKeyPressed('B', false)) output.bookmark = true;
     }
     if (hovered && io.MouseWheel != 0.0f) zoom(state, view(), mx, io.MouseWheel);

@@ -72,10 +72,14 @@ unsigned int type_colour(std::int32_t type);
 namespace timeline_detail {
 
 // How the marks area is split: one lane per stream when the results hold 2..12 streams, else one
-// per type (plus a last "(no type)" lane) when they hold 2..12 types, else a single lane.
+// per type (plus a last "(no type)" lane when some event has none) when they hold 2..12 types,
+// else a single lane.
 struct Lanes {
     enum class By { none, stream, type } by = By::none;
     int count = 1;
+    bool untyped_lane = false; // by type: the last lane holds the events without a type
+    // Whether `lane` is the "(no type)" lane.
+    bool is_untyped(int lane) const { return untyped_lane && lane == count - 1; }
 };
 Lanes choose_lanes(const query::ResultSet* results);
 // The lane of `row`, in [0, lanes.count).
