@@ -15,6 +15,30 @@ bool is_space(char c) {
     return c == ' ' || c == '\n' || c == '\r' || c == '\t';
 }
 
+// Bytes the walk must look at: inside a string, its end, an escape and a line break (counted
+// for locations); between strings deep inside an element, brackets, quotes and line breaks.
+// Everything else is skipped by a tight loop: most of an OCEL file is the inside of elements.
+struct ByteClasses {
+    bool in_string[256] = {};
+    bool in_element[256] = {};
+    constexpr ByteClasses() {
+        for (char c : {'"', '\\', '\n'})
+            in_string[static_cast<unsigned char>(c)] = true;
+        for (char c : {'"', '{', '}', '[', ']', '\n'})
+            in_element[static_cast<unsigned char>(c)] = true;
+    }
+};
+constexpr ByteClasses byte_classes;
+
+// The first position in [from, to) whose byte is marked in `stop`, else `to`.
+std::size_t skip_to(const std::vector<char>& buffer, std::size_t from, std::size_t to,
+                    const bool (&stop)[256]) {
+    const char* data = buffer.data();
+    while (from < to && !stop[static_cast<unsigned char>(data[from])])
+        ++from;
+    return from;
+}
+
 } // namespace
 
 Result<bool> JsonSections::refill() {
@@ -61,6 +85,14 @@ Result<bool> JsonSections::run(const std::vector<std::string>& wanted,
             auto more = refill();
             if (!more) return tl::unexpected(more.error());
             continue;
+        }
+        // Fast paths: the bulk of a string, and of an element between its strings.
+        if (in_string_ && !escape_ && !reading_key_) {
+            pos_ = skip_to(buffer_, pos_, end_, byte_classes.in_string);
+            if (pos_ == end_) continue;
+        } else if (!in_string_ && depth_ >= 3) {
+            pos_ = skip_to(buffer_, pos_, end_, byte_classes.in_element);
+            if (pos_ == end_) continue;
         }
         char c = buffer_[pos_];
         if (c == '\n') ++line_;

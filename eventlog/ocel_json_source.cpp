@@ -1,7 +1,8 @@
 // OCEL 2.0 JSON (objectTypes, eventTypes, objects, events) as a RowSource, streamed: three walks
-// over the file (json_sections), each element parsed alone with simdjson. The first checks the
-// document and reads the type declarations, the second the objects (stopping at "events" when
-// the objects came first), the third the events. Memory grows with the objects (their ids and
+// over the file (json_sections), each element parsed alone with simdjson. The first reads the
+// type declarations (stopping at "objects" when they came first), the second the objects
+// (stopping at "events" when the objects came first), the third the events, checking the
+// document's structure to its end. Memory grows with the objects (their ids and
 // stream names, as for OCEL XML), not with the file or the events.
 #include "eventlog/json_sections.hpp"
 #include "eventlog/json_text.hpp"
@@ -50,12 +51,14 @@ public:
         auto reader = SourceReader::open(path_);
         if (!reader) return tl::unexpected(reader.error());
         JsonSections types(std::move(*reader));
-        auto walked =
-            types.run({"objectTypes", "eventTypes"}, "", [&](const JsonSections::Element& item) {
-                element type;
-                if (!parse(item.text, type)) declare_type(item, type);
-                return true;
-            });
+        // It stops at "objects" once both declarations were read (their order in the
+        // specification): the events pass checks the rest of the document.
+        auto walked = types.run({"objectTypes", "eventTypes"}, "objects",
+                                [&](const JsonSections::Element& item) {
+                                    element type;
+                                    if (!parse(item.text, type)) declare_type(item, type);
+                                    return true;
+                                });
         if (!walked)
             return fail("not OCEL 2.0 JSON: the file is not one JSON document (" +
                             walked.error().message + ")",

@@ -9,8 +9,14 @@
 namespace asof {
 namespace {
 
-std::string declared_key(bool of_object, const std::string& type, const std::string& name) {
-    return std::string(of_object ? "o" : "e") + '\x1f' + type + '\x1f' + name;
+// Writes the declared_ key of an attribute into `key`.
+void declared_key(bool of_object, const std::string& type, const std::string& name,
+                  std::string& key) {
+    key.assign(of_object ? "o" : "e");
+    key += '\x1f';
+    key += type;
+    key += '\x1f';
+    key += name;
 }
 
 // A time within a day of the epoch: OCEL's mark of an initial value (the specification writes
@@ -47,7 +53,16 @@ std::string quoted(std::string_view text) {
 
 void OcelMapper::declare_attribute(bool of_object, const std::string& type, const std::string& name,
                                    const std::string& declared) {
-    declared_[declared_key(of_object, type, name)] = declared;
+    Declared reading = Declared::text;
+    if (declared == "integer" || declared == "int" || declared == "float")
+        reading = Declared::number;
+    else if (declared == "boolean")
+        reading = Declared::boolean;
+    else if (declared == "time" || declared == "date")
+        reading = Declared::time;
+    std::string key;
+    declared_key(of_object, type, name, key);
+    declared_[key] = reading;
 }
 
 DeclaredStream OcelMapper::object_stream(const std::string& type, const std::string& id) {
@@ -61,21 +76,28 @@ DeclaredStream OcelMapper::object_stream(const std::string& type, const std::str
 
 std::string OcelMapper::typed_value(bool of_object, const std::string& type,
                                     const std::string& name, const OcelValue& value) const {
-    auto found = declared_.find(declared_key(of_object, type, name));
-    const std::string declared = found == declared_.end() ? "string" : found->second;
+    declared_key(of_object, type, name, key_buffer_);
+    auto found = declared_.find(key_buffer_);
+    const Declared declared = found == declared_.end() ? Declared::text : found->second;
     if (!value.is_text) {
         // SQLite has no boolean: a BOOLEAN column holds the integers 0 and 1.
-        if (declared == "boolean" && (value.text == "0" || value.text == "1"))
+        if (declared == Declared::boolean && (value.text == "0" || value.text == "1"))
             return value.text == "1" ? "true" : "false";
         return value.text;
     }
-    if (declared == "integer" || declared == "int" || declared == "float") {
+    switch (declared) {
+    case Declared::number:
         if (auto number = number_text(value.text, false)) return *number;
-    } else if (declared == "boolean") {
+        break;
+    case Declared::boolean:
         if (value.text == "true" || value.text == "1") return "true";
         if (value.text == "false" || value.text == "0") return "false";
-    } else if (declared == "time" || declared == "date") {
+        break;
+    case Declared::time:
         if (auto parsed = parse_iso8601(value.text, zone_)) return quoted(format_utc(parsed->at));
+        break;
+    case Declared::text:
+        break;
     }
     return quoted(value.text);
 }

@@ -86,8 +86,11 @@ private:
         std::string from, to;
         std::optional<std::string> qualifier;
     };
+    // How a declared attribute type reads its values.
+    enum class Declared : unsigned char { text, number, boolean, time };
     const date::time_zone* zone_;
-    std::unordered_map<std::string, std::string> declared_;     // "o\x1ftype\x1fname" -> type
+    std::unordered_map<std::string, Declared> declared_; // "o\x1ftype\x1fname" -> its reading
+    mutable std::string key_buffer_; // typed_value's lookup key, kept to spare an allocation
     std::unordered_map<std::string, std::string> objects_;      // id -> stream name
     std::unordered_map<std::string, std::string> object_types_; // id -> type
     std::vector<Relation> relations_;

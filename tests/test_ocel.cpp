@@ -351,15 +351,16 @@ TEST_CASE("OCEL 2.0: events of other formats still merge into the state", "[ocel
 TEST_CASE("OCEL 2.0 JSON is read element by element: a bad element is a reject", "[ocel]") {
     TempDir dir;
     std::string path = dir.file("log.jsonocel");
-    write_file(path, "{\"objectTypes\": [], \"eventTypes\": [],\n"
-                     " \"events\": [\n"
-                     "  {\"id\": \"e1\", \"type\": \"load\", \"time\": \"2026-01-01T08:00:00Z\",\n"
-                     "   \"relationships\": [{\"objectId\": \"c1\", \"qualifier\": \"in\"}]},\n"
-                     "  {\"id\": \"e2\", \"type\": tru},\n"
-                     "  {\"id\": \"e3\", \"type\": \"unload\", \"time\": \"2026-01-01T09:00:00Z\",\n"
-                     "   \"relationships\": [{\"objectId\": \"c1\"}]}\n"
-                     " ],\n"
-                     " \"objects\": [{\"id\": \"c1\", \"type\": \"container\"}]}\n");
+    write_file(path,
+               "{\"objectTypes\": [], \"eventTypes\": [],\n"
+               " \"events\": [\n"
+               "  {\"id\": \"e1\", \"type\": \"load\", \"time\": \"2026-01-01T08:00:00Z\",\n"
+               "   \"relationships\": [{\"objectId\": \"c1\", \"qualifier\": \"in\"}]},\n"
+               "  {\"id\": \"e2\", \"type\": tru},\n"
+               "  {\"id\": \"e3\", \"type\": \"unload\", \"time\": \"2026-01-01T09:00:00Z\",\n"
+               "   \"relationships\": [{\"objectId\": \"c1\"}]}\n"
+               " ],\n"
+               " \"objects\": [{\"id\": \"c1\", \"type\": \"container\"}]}\n");
     Drained rows = drain_path(path, open_ocel_json_source);
     CHECK(rows.events.size() == 2); // objects after events: still linked, nothing dangling
     CHECK(rows.findings.empty());
@@ -370,6 +371,72 @@ TEST_CASE("OCEL 2.0 JSON is read element by element: a bad element is a reject",
     write_file(cut, "{\"objects\": [{\"id\": \"c1\", \"type\": \"container\"}], \"events\": [");
     auto truncated = open_ocel_json_source(cut, {});
     REQUIRE_FALSE(truncated);
-    CHECK_THAT(truncated.error().message, Catch::Contains("not OCEL 2.0 JSON") &&
-                                              Catch::Contains("ends early"));
+    CHECK_THAT(truncated.error().message,
+               Catch::Contains("not OCEL 2.0 JSON") && Catch::Contains("ends early"));
+}
+
+TEST_CASE("OCEL 2.0 JSON: brackets, quotes and escapes inside strings do not confuse the walk",
+          "[ocel][json]") {
+    // The walk skips the insides of strings and elements quickly; what it skips must not be
+    // structure. Rejects keep their line.
+    TempDir dir;
+    std::string path = dir.file("log.jsonocel");
+    write_file(
+        path,
+        "{\"objectTypes\": [{\"name\": \"box\", \"attributes\": []}],\n"
+        " \"eventTypes\": [{\"name\": \"load\", \"attributes\": [{\"name\": \"note\", "
+        "\"type\": \"string\"}]}],\n"
+        " \"objects\": [{\"id\": \"b]1\", \"type\": \"box\"}],\n"
+        " \"events\": [\n"
+        "  {\"id\": \"e1\", \"type\": \"load\", \"time\": \"2026-01-01T08:00:00Z\",\n"
+        "   \"attributes\": [{\"name\": \"note\", \"value\": \"a \\\"q\\\" ] } [ { \\\\\"}],\n"
+        "   \"relationships\": [{\"objectId\": \"b]1\", \"qualifier\": \"[in}\"}]},\n"
+        "  {\"id\": \"e2\", \"type\": tru},\n"
+        "  {\"id\": \"e3\", \"type\": \"load\", \"time\": \"2026-01-01T09:00:00Z\",\n"
+        "   \"attributes\": [{\"name\": \"note\", \"value\": \"\\\\\"}], \"relationships\": "
+        "[]}\n"
+        " ]}\n");
+    auto source = open_ocel_json_source(path, {});
+    REQUIRE(source);
+    std::vector<RejectRow> rejects;
+    std::vector<EventRow> events;
+    for (bool more = true; more;) {
+        RowBatch batch;
+        auto next = (*source)->next(batch);
+        REQUIRE(next);
+        more = *next;
+        events.insert(events.end(), batch.events.begin(), batch.events.end());
+        rejects.insert(rejects.end(), batch.rejects.begin(), batch.rejects.end());
+    }
+    REQUIRE(events.size() == 2);
+    CHECK(events[0].data == std::optional<std::string>(R"({"note":"a \"q\" ] } [ { \\"})"));
+    CHECK(events[0].stream == "box-b]1"); // the first linked object is the primary stream
+    CHECK(events[0].meta == std::optional<std::string>(R"({"ocel:qualifier":"[in}"})"));
+    CHECK(events[1].data == std::optional<std::string>(R"({"note":"\\"})"));
+    REQUIRE(rejects.size() == 1);
+    CHECK(rejects[0].place == "events[1]");
+    CHECK(rejects[0].line == 8);
+}
+
+TEST_CASE("OCEL 2.0 JSON: a document cut after its declarations fails while read, named",
+          "[ocel][json]") {
+    // The declarations pass stops at "objects"; the events pass checks the rest.
+    TempDir dir;
+    std::string path = dir.file("cut.jsonocel");
+    write_file(path, "{\"objectTypes\": [], \"eventTypes\": [],\n \"objects\": [],\n"
+                     " \"events\": [{\"id\": \"e1\", \"type\": \"load\", \"time\": "
+                     "\"2026-01-01T08:00:00Z\"},\n");
+    auto source = open_ocel_json_source(path, {});
+    REQUIRE(source);
+    std::optional<Error> failure;
+    for (int i = 0; i < 10 && !failure; ++i) {
+        RowBatch batch;
+        auto next = (*source)->next(batch);
+        if (!next)
+            failure = next.error();
+        else if (!*next)
+            break;
+    }
+    REQUIRE(failure);
+    CHECK_THAT(failure->message, Catch::Contains("ends early"));
 }
