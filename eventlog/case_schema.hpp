@@ -14,9 +14,9 @@ inline constexpr std::int64_t case_schema_version = 3;
 // time, inside one transaction. Fails on a newer version or a foreign SQLite file.
 Result<void> migrate_case(sql::Db& db);
 
-// Creates the secondary indexes on events. Bulk loads create them after the rows are in,
-// which is much faster than maintaining them row by row.
-Result<void> create_event_indexes(sql::Db& db);
-Result<void> drop_event_indexes(sql::Db& db);
+// Creates the secondary indexes on events, stream attributes and relations. Bulk loads create
+// them after the rows are in, which is much faster than maintaining them row by row.
+Result<void> create_bulk_indexes(sql::Db& db);
+Result<void> drop_bulk_indexes(sql::Db& db);
 
 } // namespace asof

@@ -230,6 +230,10 @@ struct WriteCounts {
 class CaseWriter {
 public:
     static Result<CaseWriter> open(sql::Db& db) {
+        if (auto ok = db.exec("CREATE TEMP TABLE IF NOT EXISTS pending_links (stream_id INTEGER, "
+                              "ts INTEGER, seq INTEGER, qualifier TEXT)");
+            !ok)
+            return tl::unexpected(ok.error());
         CaseWriter writer(db);
         const std::pair<std::optional<sql::Stmt>*, const char*> statements[] = {
             {&writer.insert_event_,
@@ -243,8 +247,11 @@ public:
             {&writer.insert_reject_,
              "INSERT INTO rejects (import_id, line, byte_offset, reason, excerpt, place) "
              "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
-            {&writer.insert_link_,
-             "INSERT INTO event_streams (stream_id, ts, seq, qualifier) VALUES (?1, ?2, ?3, ?4)"},
+            // Further links wait in a temporary table (appended, unindexed) and go into
+            // event_streams in key order with the primary ones (finish_import): inserting
+            // them there one by one, in file order, is a random walk over its B-tree.
+            {&writer.insert_link_, "INSERT INTO temp.pending_links (stream_id, ts, seq, qualifier) "
+                                   "VALUES (?1, ?2, ?3, ?4)"},
             {&writer.insert_attribute_,
              "INSERT INTO stream_attributes (stream_id, ts, name, value, import_id) "
              "VALUES (?1, ?2, ?3, ?4, ?5)"},
@@ -705,7 +712,8 @@ Result<SourceOutcome> import_one(ImportRun& run, const std::string& path) {
     return outcome;
 }
 
-// Links each imported event to its primary stream and records the import's findings.
+// Links each imported event to its streams (the primary one and those waiting in
+// temp.pending_links) and records the import's findings.
 Result<void> finish_import(ImportRun& run, SourceOutcome& outcome, VersionCheck& versions) {
     auto range =
         run.db.prepare("SELECT id, first_seq, last_seq FROM imports WHERE source_sha256 = ?1");
@@ -717,13 +725,19 @@ Result<void> finish_import(ImportRun& run, SourceOutcome& outcome, VersionCheck&
     if (range->column_is_null(1)) return {};
     std::int64_t first = range->column_int(1), last = range->column_int(2);
 
+    // The primary links and the further ones of this import, in key order.
     auto link =
         run.db.prepare("INSERT INTO event_streams (stream_id, ts, seq, qualifier) "
                        "SELECT stream_id, ts, seq, NULL FROM events WHERE seq BETWEEN ?1 AND ?2 "
-                       "ORDER BY stream_id, ts, seq");
+                       "UNION ALL SELECT stream_id, ts, seq, qualifier FROM temp.pending_links "
+                       "WHERE seq BETWEEN ?1 AND ?2 ORDER BY 1, 2, 3");
     if (!link) return tl::unexpected(link.error());
     link->bind(1, first).bind(2, last);
     if (auto ok = link->run(); !ok) return ok;
+    auto forget = run.db.prepare("DELETE FROM temp.pending_links WHERE seq BETWEEN ?1 AND ?2");
+    if (!forget) return tl::unexpected(forget.error());
+    forget->bind(1, first).bind(2, last);
+    if (auto ok = forget->run(); !ok) return ok;
 
     auto count = record_findings(run.db, import_id, first, last, run.now, versions);
     if (!count) return tl::unexpected(count.error());
@@ -807,7 +821,7 @@ Result<ImportOutcome> import_sources(const std::vector<std::string>& sources,
         auto tx = sql::Transaction::begin(*db);
         if (!tx) return tl::unexpected(tx.error());
         if (!existing)
-            if (auto ok = drop_event_indexes(*db); !ok) return tl::unexpected(ok.error());
+            if (auto ok = drop_bulk_indexes(*db); !ok) return tl::unexpected(ok.error());
 
         std::vector<VersionCheck> version_checks;
         for (const auto& source : sources) {
@@ -821,7 +835,7 @@ Result<ImportOutcome> import_sources(const std::vector<std::string>& sources,
         if (options.cancel && options.cancel->load()) return fail("import interrupted", case_path);
         report_phase(options, ImportPhase::indexing);
         if (!existing)
-            if (auto ok = create_event_indexes(*db); !ok) return tl::unexpected(ok.error());
+            if (auto ok = create_bulk_indexes(*db); !ok) return tl::unexpected(ok.error());
         report_phase(options, ImportPhase::checking);
         for (std::size_t i = 0; i < result.sources.size(); ++i) {
             if (result.sources[i].already_imported) continue;
