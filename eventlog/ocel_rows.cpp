@@ -105,12 +105,11 @@ std::string OcelMapper::typed_value(bool of_object, const std::string& type,
 void OcelMapper::add_object(const std::string& id, const std::string& type,
                             const std::string& place, RowBatch& out) {
     DeclaredStream stream = object_stream(type, id);
-    if (!objects_.emplace(id, stream.name).second) {
+    if (!objects_.emplace(id, Object{stream.name, type}).second) {
         out.rejects.push_back(
             {0, 0, place, "object id " + id + " is declared twice", printable_excerpt(id)});
         return;
     }
-    object_types_.emplace(id, type);
     out.streams.push_back(std::move(stream));
 }
 
@@ -124,9 +123,9 @@ void OcelMapper::add_object_attribute(const std::string& id, const std::string& 
         return;
     }
     StreamAttribute attribute;
-    attribute.stream = object->second;
+    attribute.stream = object->second.stream;
     attribute.name = name;
-    attribute.value = typed_value(true, object_types_[id], name, value);
+    attribute.value = typed_value(true, object->second.type, name, value);
     if (!time.empty()) {
         auto parsed = parse_iso8601(time, zone_);
         if (!parsed) {
@@ -156,13 +155,14 @@ void OcelMapper::finish_objects(RowBatch& out) {
         if (from == objects_.end() || to == objects_.end()) {
             const std::string& missing = from == objects_.end() ? relation.from : relation.to;
             out.findings.push_back(
-                {"dangling_relation", from == objects_.end() ? std::string() : from->second,
+                {"dangling_relation", from == objects_.end() ? std::string() : from->second.stream,
                  std::nullopt,
                  "relation " + relation.from + " -> " + relation.to + " names object " + missing +
                      ", which the log does not declare"});
             continue;
         }
-        out.relations.push_back({from->second, to->second, std::move(relation.qualifier)});
+        out.relations.push_back(
+            {from->second.stream, to->second.stream, std::move(relation.qualifier)});
     }
     relations_.clear();
     relations_.shrink_to_fit();
@@ -202,11 +202,11 @@ void OcelMapper::add_event(OcelEvent& event, RowBatch& out) {
             continue;
         }
         if (!has_primary) {
-            row.stream = found->second;
+            row.stream = found->second.stream;
             primary_qualifier = std::move(qualifier);
             has_primary = true;
         } else {
-            row.links.push_back({found->second, std::move(qualifier)});
+            row.links.push_back({found->second.stream, std::move(qualifier)});
         }
     }
     if (!has_primary) row.stream = std::string(ocel_unlinked_stream);

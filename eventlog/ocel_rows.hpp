@@ -91,8 +91,10 @@ private:
     const date::time_zone* zone_;
     std::unordered_map<std::string, Declared> declared_; // "o\x1ftype\x1fname" -> its reading
     mutable std::string key_buffer_; // typed_value's lookup key, kept to spare an allocation
-    std::unordered_map<std::string, std::string> objects_;      // id -> stream name
-    std::unordered_map<std::string, std::string> object_types_; // id -> type
+    struct Object {
+        std::string stream, type; // its stream's name and its OCEL type
+    };
+    std::unordered_map<std::string, Object> objects_; // by id
     std::vector<Relation> relations_;
     std::int64_t naive_ = 0, zoned_ = 0;
 };

@@ -326,10 +326,12 @@ private:
         auto table = event_tables_.find(type);
         if (table != event_tables_.end() && table->second.id >= 0 && table->second.time >= 0) {
             cursor.table = &table->second;
+            // The type's table drives the join (CROSS JOIN keeps that order): left to itself,
+            // SQLite scans every event once per type and looks each up in the type's table.
             auto stmt = db_.prepare("SELECT e.rowid, t.rowid" + select_columns(table->second) +
                                     " FROM " + quote_identifier(table->second.name) +
-                                    " t JOIN event e ON e.ocel_id = t.ocel_id ORDER BY e.rowid, "
-                                    "t.rowid");
+                                    " t CROSS JOIN event e ON e.ocel_id = t.ocel_id ORDER BY "
+                                    "e.rowid, t.rowid");
             if (!stmt) return tl::unexpected(stmt.error());
             cursor.stmt.emplace(std::move(*stmt));
             if (auto ok = advance_cursor(cursor); !ok) return tl::unexpected(ok.error());
