@@ -16,6 +16,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -101,6 +102,9 @@ void load_fonts(float scale) {
     io.Fonts->AddFontDefault(&config);
 }
 
+// Whether GLFW is initialised: background work may end, and wake the loop, before or after.
+std::atomic<bool> glfw_ready{false};
+
 // What the window holds: the open console (if any), an import in progress, the file browser,
 // messages for the error dialog, and the settings.
 struct Session {
@@ -124,8 +128,11 @@ struct Session {
         if (!first_used) options = first;
         first_used = true;
         options.case_path = path;
-        options.background = true;                   // the window keeps drawing while rows are read
-        options.wake = [] { glfwPostEmptyEvent(); }; // thread-safe: ends glfwWaitEvents*
+        options.background = true; // the window keeps drawing while rows are read
+        // Thread-safe: ends glfwWaitEvents*; work may end before the window exists.
+        options.wake = [] {
+            if (glfw_ready) glfwPostEmptyEvent();
+        };
         auto opened = ui::Console::open(options);
         if (!opened) {
             messages.push_back("Cannot open " + path + ":\n" + opened.error().describe());
@@ -232,6 +239,18 @@ int run(const Options& options) {
         std::cerr << "asof-gui: --size: expected WIDTHxHEIGHT, e.g. 1600x1000\n";
         return 2;
     }
+    // The case opens first: its rows, stream counts (or an import) run on their threads while
+    // the window, the GL context and the fonts are made, about a third of a second here.
+    session.first = options.console;
+    if (!options.console.case_path.empty()) session.open(options.console.case_path);
+    if ((offscreen || options.bench_frames > 0) && !session.console && !session.job) {
+        std::cerr << "asof-gui: "
+                  << (session.messages.empty()
+                          ? std::string("--screenshot and --bench-frames need a CASE")
+                          : session.messages.front())
+                  << '\n';
+        return 3;
+    }
     glfwSetErrorCallback([](int code, const char* text) {
         std::cerr << "asof-gui: GLFW error " << code << ": " << text << '\n';
     });
@@ -239,11 +258,15 @@ int run(const Options& options) {
         std::cerr << "asof-gui: cannot open a window (no display? set DISPLAY or use xvfb-run)\n";
         return 3;
     }
+    glfw_ready = true;
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
     if (offscreen) glfwWindowHint(GLFW_VISIBLE, GLFW_FALSE);
     GLFWwindow* window = glfwCreateWindow(size->first, size->second, "asof", nullptr, nullptr);
     if (!window) {
+        session.job.reset();
+        session.console.reset();
+        glfw_ready = false;
         glfwTerminate();
         return 3;
     }
@@ -266,16 +289,6 @@ int run(const Options& options) {
     sample_font_texture_nearest();
 
     int code = 0;
-    session.first = options.console;
-    if (!options.console.case_path.empty()) session.open(options.console.case_path);
-    if ((offscreen || options.bench_frames > 0) && !session.console && !session.job) {
-        std::cerr << "asof-gui: "
-                  << (session.messages.empty()
-                          ? std::string("--screenshot and --bench-frames need a CASE")
-                          : session.messages.front())
-                  << '\n';
-        code = 3;
-    }
     std::vector<double> frame_times;
     int pending = 3;
     while (code == 0 && !glfwWindowShouldClose(window)) {
@@ -392,6 +405,7 @@ int run(const Options& options) {
     }
     session.job.reset();
     session.console.reset();
+    glfw_ready = false;
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplGlfw_Shutdown();
     ImGui::DestroyContext();
