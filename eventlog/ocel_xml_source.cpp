@@ -1,7 +1,8 @@
 // OCEL 2.0 XML as a RowSource, streamed with expat in two passes over the file: the first reads
 // the types and objects (objects may follow events in a file, and dangling links can only be
 // told once every object is known) and stops at <events> when the objects came first, as the
-// schema orders them; the second reads the events. Memory grows with the objects (ids
+// schema orders them; the second reads the events, starting at <events> then (the bytes before
+// it are read for the digest, not parsed twice). Memory grows with the objects (ids
 // and stream names), not with the events. Entity declarations (XML bombs) are refused.
 #include "eventlog/json_text.hpp"
 #include "eventlog/ocel_rows.hpp"
@@ -9,6 +10,8 @@
 
 #include <expat.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <map>
 
@@ -28,6 +31,10 @@ std::optional<std::string> attribute_of(const XML_Char** attributes, const char*
 class XmlPass {
 public:
     enum class Part { objects, events };
+    // Where the events begin: the byte offset and line of <events> in the (decompressed) file.
+    struct Resume {
+        std::int64_t offset = 0, line = 1;
+    };
 
     XmlPass(Part part, OcelMapper& mapper, std::string path)
         : part_(part), mapper_(mapper), path_(std::move(path)) {}
@@ -47,6 +54,36 @@ public:
         XML_SetElementHandler(parser_, &XmlPass::on_start, &XmlPass::on_end);
         XML_SetCharacterDataHandler(parser_, &XmlPass::on_text);
         XML_SetEntityDeclHandler(parser_, &XmlPass::on_entity);
+        XML_SetXmlDeclHandler(parser_, &XmlPass::on_declaration);
+        return {};
+    }
+
+    // After the objects pass stopped at <events> (objects first, as the schema orders them):
+    // where the events pass may start instead of parsing the types and objects again. Only for
+    // UTF-8 files (the events pass is then fed a "<log>" of its own before that point).
+    std::optional<Resume> resume_point() const {
+        if (!stopped_early_ || !utf8_) return std::nullopt;
+        return resume_;
+    }
+
+    // Starts the events pass at `at`: the bytes before it are read (the file's digest covers
+    // them) but not parsed again, and a "<log>" stands in for the root they opened. Lines and
+    // byte offsets stay those of the file.
+    Result<void> skip_to(Resume at) {
+        std::vector<char> chunk(chunk_bytes);
+        for (std::int64_t left = at.offset; left > 0;) {
+            auto want = static_cast<std::size_t>(std::min<std::int64_t>(left, chunk_bytes));
+            auto got = reader_->read(chunk.data(), want);
+            if (!got) return tl::unexpected(got.error());
+            if (*got == 0) return fail("the file ended before <events>", path_);
+            left -= static_cast<std::int64_t>(*got);
+        }
+        static constexpr char root[] = "<log>";
+        if (XML_Parse(parser_, root, static_cast<int>(sizeof root - 1), XML_FALSE) ==
+            XML_STATUS_ERROR)
+            return fail("cannot start the events pass", path_);
+        base_line_ = at.line - 1;
+        base_byte_ = at.offset - static_cast<std::int64_t>(sizeof root - 1);
         return {};
     }
 
@@ -79,12 +116,14 @@ public:
     const SourceReader& reader() const { return *reader_; }
 
 private:
-    std::string where() const {
-        return path_ + ":" + std::to_string(XML_GetCurrentLineNumber(parser_));
-    }
+    std::string where() const { return path_ + ":" + std::to_string(line()); }
 
     std::int64_t line() const {
-        return static_cast<std::int64_t>(XML_GetCurrentLineNumber(parser_));
+        return base_line_ + static_cast<std::int64_t>(XML_GetCurrentLineNumber(parser_));
+    }
+
+    std::int64_t byte_index() const {
+        return base_byte_ + static_cast<std::int64_t>(XML_GetCurrentByteIndex(parser_));
     }
 
     std::string place() const {
@@ -97,6 +136,14 @@ private:
     void refuse(std::string message) {
         if (refusal_.empty()) refusal_ = std::move(message);
         XML_StopParser(parser_, XML_FALSE);
+    }
+
+    static void XMLCALL on_declaration(void* self, const XML_Char*, const XML_Char* encoding, int) {
+        if (!encoding) return;
+        std::string name(encoding);
+        for (char& c : name)
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        static_cast<XmlPass*>(self)->utf8_ = name == "utf-8" || name == "utf8";
     }
 
     static void XMLCALL on_entity(void* self, const XML_Char* name, int, const XML_Char*, int,
@@ -137,6 +184,7 @@ private:
             // The schema puts the types and the objects before the events: this pass is done
             // (the events pass reads the rest, and checks it is well-formed).
             stopped_early_ = true;
+            resume_ = Resume{byte_index(), line()};
             XML_StopParser(parser_, XML_FALSE);
             return;
         }
@@ -158,8 +206,8 @@ private:
                 auto type = attribute_of(attributes, "type");
                 object_.reset();
                 if (!id || !type) {
-                    out_->rejects.push_back({line(), XML_GetCurrentByteIndex(parser_), place(),
-                                             "an object needs id and type", ""});
+                    out_->rejects.push_back(
+                        {line(), byte_index(), place(), "an object needs id and type", ""});
                     return;
                 }
                 object_ = id;
@@ -179,7 +227,7 @@ private:
                 ++out_->units;
                 event_.emplace();
                 event_->line = line();
-                event_->byte_offset = XML_GetCurrentByteIndex(parser_);
+                event_->byte_offset = byte_index();
                 event_->place = place();
                 auto id = attribute_of(attributes, "id");
                 auto type = attribute_of(attributes, "type");
@@ -239,6 +287,9 @@ private:
     bool done_ = false;
     bool objects_read_ = false;  // </objects> has been read
     bool stopped_early_ = false; // the objects pass stopped at <events>, after </objects>
+    Resume resume_;              // where it stopped
+    bool utf8_ = true;           // no encoding declared, or UTF-8
+    std::int64_t base_line_ = 0, base_byte_ = 0; // the events pass's start in the file
     std::string refusal_;
     std::vector<Frame> stack_;
     std::string type_;
@@ -267,6 +318,8 @@ public:
             if (!more) return tl::unexpected(more.error());
             if (*more) return true;
             objects_done_ = true;
+            if (auto resume = objects_.resume_point())
+                if (auto ok = events_.skip_to(*resume); !ok) return tl::unexpected(ok.error());
             mapper_.finish_objects(out);
             return true;
         }

@@ -5,6 +5,7 @@
 #include "test_support.hpp"
 
 #include "eventlog/ocel_rows.hpp"
+#include "eventlog/sha256.hpp"
 #include "eventlog/sqlite.hpp"
 #include "replay/replayer.hpp"
 
@@ -439,4 +440,89 @@ TEST_CASE("OCEL 2.0 JSON: a document cut after its declarations fails while read
     }
     REQUIRE(failure);
     CHECK_THAT(failure->message, Catch::Contains("ends early"));
+}
+
+TEST_CASE("OCEL 2.0 XML: the events pass starts at <events>, with the file's lines and offsets",
+          "[ocel]") {
+    // The objects pass stops at <events>; the events pass skips what it already read, but its
+    // rejects are located as in the file.
+    TempDir dir;
+    std::string path = dir.file("log.xmlocel");
+    const std::string text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                             "<log>\n"
+                             "  <object-types><object-type name=\"box\"/></object-types>\n"
+                             "  <event-types><event-type name=\"load\"/></event-types>\n"
+                             "  <objects>\n"
+                             "    <object id=\"b1\" type=\"box\"/>\n"
+                             "  </objects>\n"
+                             "  <events>\n"
+                             "    <event id=\"e1\" type=\"load\" time=\"2026-01-01T08:00:00Z\">"
+                             "<objects><relationship object-id=\"b1\" qualifier=\"in\"/></objects>"
+                             "</event>\n"
+                             "    <event id=\"e2\" type=\"load\"/>\n"
+                             "    <event id=\"e3\" type=\"load\" time=\"2026-01-01T09:00:00Z\"/>\n"
+                             "  </events>\n"
+                             "</log>\n";
+    write_file(path, text);
+    auto source = open_ocel_xml_source(path, {});
+    REQUIRE(source);
+    std::vector<RejectRow> rejects;
+    std::vector<EventRow> events;
+    for (bool more = true; more;) {
+        RowBatch batch;
+        auto next = (*source)->next(batch);
+        REQUIRE(next);
+        more = *next;
+        events.insert(events.end(), batch.events.begin(), batch.events.end());
+        rejects.insert(rejects.end(), batch.rejects.begin(), batch.rejects.end());
+    }
+    REQUIRE(events.size() == 2);
+    CHECK(events[0].stream == "box-b1");
+    CHECK(events[0].line == 9);
+    CHECK(events[0].byte_offset == static_cast<std::int64_t>(text.find("<event id=\"e1\"")));
+    CHECK(events[1].line == 11);
+    REQUIRE(rejects.size() == 1);
+    CHECK(rejects[0].place == "/log/events[1]/event[2]");
+    CHECK(rejects[0].line == 10);
+    CHECK(rejects[0].byte_offset == static_cast<std::int64_t>(text.find("<event id=\"e2\"")));
+    // The file's digest still covers every byte.
+    CHECK(to_hex((*source)->raw_digest()) == to_hex(*sha256_file(path)));
+
+    // Another declared encoding: both passes parse the whole file; the same places.
+    std::string latin = text;
+    latin.replace(latin.find("UTF-8"), 5, "ISO-8859-1");
+    write_file(dir.file("latin.xmlocel"), latin);
+    auto whole = open_ocel_xml_source(dir.file("latin.xmlocel"), {});
+    REQUIRE(whole);
+    std::vector<RejectRow> whole_rejects;
+    for (bool more = true; more;) {
+        RowBatch batch;
+        auto next = (*whole)->next(batch);
+        REQUIRE(next);
+        more = *next;
+        whole_rejects.insert(whole_rejects.end(), batch.rejects.begin(), batch.rejects.end());
+    }
+    REQUIRE(whole_rejects.size() == 1);
+    CHECK(whole_rejects[0].place == rejects[0].place);
+    CHECK(whole_rejects[0].line == rejects[0].line);
+    CHECK(whole_rejects[0].byte_offset ==
+          static_cast<std::int64_t>(latin.find("<event id=\"e2\"")));
+
+    // A file cut inside the events fails, with the file's line.
+    std::string cut = dir.file("cut.xmlocel");
+    write_file(cut, text.substr(0, text.find("    <event id=\"e3\"")));
+    auto cut_source = open_ocel_xml_source(cut, {});
+    REQUIRE(cut_source);
+    std::optional<Error> failure;
+    for (int i = 0; i < 10 && !failure; ++i) {
+        RowBatch batch;
+        auto next = (*cut_source)->next(batch);
+        if (!next)
+            failure = next.error();
+        else if (!*next)
+            break;
+    }
+    REQUIRE(failure);
+    CHECK_THAT(failure->message, Catch::Contains("malformed XML"));
+    CHECK_THAT(failure->where, Catch::EndsWith(":11"));
 }
