@@ -348,9 +348,10 @@ struct Panel {
     }
 
     timeline_detail::Layout layout() const {
-        return timeline_detail::make_layout(origin.x, origin.y, size.x, size.y,
-                                            ImGui::GetTextLineHeight(),
-                                            timeline_detail::choose_lanes(&results).count);
+        return timeline_detail::make_layout(
+            origin.x, origin.y, size.x, size.y, ImGui::GetTextLineHeight(),
+            timeline_detail::choose_lanes(&results).count,
+            input.attribute_changes != nullptr && !input.attribute_changes->empty());
     }
     double us_per_px() const {
         return static_cast<double>(state.view_to - state.view_from) / size.x;
@@ -803,8 +804,15 @@ TEST_CASE("timeline: attribute changes of the inspected object are drawn and hav
         ImGuiWindow* tooltip = ImGui::FindWindowByName("##Tooltip_00");
         return tooltip != nullptr && tooltip->Active;
     };
+    // The changes have a strip of their own under the lanes: no mark of a lane sits on them.
+    const auto layout = panel.layout();
+    const float row_y = (layout.attributes_top + layout.footer_top) * 0.5f;
+    CHECK(layout.attributes_top < layout.footer_top);
+    CHECK(layout.lane_at(row_y) == -1);
+    CHECK(layout.lane_centre(layout.lanes - 1) + layout.lane_height() * 0.5f <=
+          layout.attributes_top + 0.01f);
     // On the attribute row, under a change: its tooltip.
-    panel.ui.mouse(std::floor(panel.x_of(changes[0].ts)) + 1.0f, panel.layout().footer_top - 6.0f);
+    panel.ui.mouse(std::floor(panel.x_of(changes[0].ts)) + 1.0f, row_y);
     panel.frame();
     CHECK(tooltip_text());
     // Outside the view, none is drawn.

@@ -385,9 +385,9 @@ void draw_bookmarks(ImDrawList* draw, const View& view, const Layout& layout,
     }
 }
 
-// The baseline under the marks where attribute changes sit.
+// The middle of the attribute changes' strip, under the lanes.
 float attribute_row(const Layout& layout) {
-    return layout.footer_top - 6.0f;
+    return (layout.attributes_top + layout.footer_top) * 0.5f;
 }
 
 void draw_attribute_changes(ImDrawList* draw, const View& view, const Layout& layout,
@@ -557,11 +557,12 @@ float Layout::lane_centre(int lane) const {
 }
 
 int Layout::lane_at(float y) const {
-    if (y < marks_top || y >= footer_top) return -1;
+    if (y < marks_top || y >= attributes_top) return -1;
     return std::min(static_cast<int>((y - marks_top) / lane_height()), lanes - 1);
 }
 
-Layout make_layout(float left, float top, float width, float height, float line_height, int lanes) {
+Layout make_layout(float left, float top, float width, float height, float line_height, int lanes,
+                   bool attribute_strip) {
     Layout layout;
     layout.left = left;
     layout.width = std::max(width, 1.0f);
@@ -571,6 +572,9 @@ Layout make_layout(float left, float top, float width, float height, float line_
     layout.marks_top = layout.density_top + std::clamp(height * 0.15f, 12.0f, 40.0f);
     layout.bottom = std::max(top + height, layout.marks_top + 8.0f + line_height + 6.0f);
     layout.footer_top = layout.bottom - (line_height + 6.0f);
+    layout.attributes_top = attribute_strip
+                                ? std::max(layout.marks_top + 8.0f, layout.footer_top - 12.0f)
+                                : layout.footer_top;
     return layout;
 }
 
@@ -606,8 +610,10 @@ void draw_timeline(TimelineState& state, const TimelineInput& input, TimelineOut
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     const ImVec2 size(std::max(avail.x, 1.0f), std::max(height > 0.0f ? height : avail.y, 1.0f));
     const Lanes lanes = timeline_detail::choose_lanes(results);
-    const Layout layout = timeline_detail::make_layout(origin.x, origin.y, size.x, size.y,
-                                                       ImGui::GetTextLineHeight(), lanes.count);
+    const bool attribute_strip = input.attribute_changes && !input.attribute_changes->empty();
+    const Layout layout =
+        timeline_detail::make_layout(origin.x, origin.y, size.x, size.y, ImGui::GetTextLineHeight(),
+                                     lanes.count, attribute_strip);
 
     ImGui::InvisibleButton("##timeline", size,
                            ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
@@ -618,10 +624,11 @@ void draw_timeline(TimelineState& state, const TimelineInput& input, TimelineOut
     if (active) ImGui::GetCurrentContext()->ActiveIdUsingMouseWheel = true;
 
     // Fitting leaves the lane labels their room, plus a few pixels.
-    const double label_share =
-        has_rows ? (lane_labels_width(layout, lanes, *results) + 6.0) / layout.width : 0.0;
+    auto label_share = [&] {
+        return (lane_labels_width(layout, lanes, *results) + 6.0) / layout.width;
+    };
     if (has_rows && state.fit_requested) {
-        fit(state, *results, label_share);
+        fit(state, *results, label_share());
         state.fit_requested = false;
     }
     if (state.view_to <= state.view_from)
@@ -632,7 +639,7 @@ void draw_timeline(TimelineState& state, const TimelineInput& input, TimelineOut
 
     // Keys and wheel, only while the pointer is over the panel.
     if (hovered && !io.WantTextInput && !io.KeyCtrl) {
-        if (has_rows && ImGui::IsKeyPressed('F', false)) fit(state, *results, label_share);
+        if (has_rows && ImGui::IsKeyPressed('F', false)) fit(state, *results, label_share());
         if (ImGui::IsKeyPressed('B', false)) output.bookmark = true;
     }
     if (hovered && io.MouseWheel != 0.0f) zoom(state, view(), mx, io.MouseWheel);

@@ -86,19 +86,23 @@ Lanes choose_lanes(const query::ResultSet* results);
 int lane_of(const Lanes& lanes, const query::ResultRow& row);
 
 // The panel's horizontal bands, top to bottom, in screen pixels: the axis with its labels, the
-// density histogram, the lanes of marks, and a footer with the view's edge times and the legend.
+// density histogram, the lanes of marks, a strip for the inspected object's attribute changes
+// (empty when there are none: then attributes_top == footer_top), and a footer with the view's
+// edge times and the legend.
 struct Layout {
     float left = 0, width = 0;
-    float axis_top = 0, density_top = 0, marks_top = 0, footer_top = 0, bottom = 0;
+    float axis_top = 0, density_top = 0, marks_top = 0, attributes_top = 0, footer_top = 0,
+          bottom = 0;
     int lanes = 1;
-    float lane_height() const { return (footer_top - marks_top) / static_cast<float>(lanes); }
+    float lane_height() const { return (attributes_top - marks_top) / static_cast<float>(lanes); }
     float lane_centre(int lane) const;
     // The lane at screen y, or -1 outside the marks area.
     int lane_at(float y) const;
 };
 // The layout of a panel at (left, top) of the given size, for `lanes` lanes and text of
-// `line_height` pixels.
-Layout make_layout(float left, float top, float width, float height, float line_height, int lanes);
+// `line_height` pixels, with the attribute changes' strip when `attribute_strip`.
+Layout make_layout(float left, float top, float width, float height, float line_height, int lanes,
+                   bool attribute_strip = false);
 
 // Whether `marks_in_view` marks are drawn as per-pixel-column aggregates: more than two per pixel
 // column of `width`.
