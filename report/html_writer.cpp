@@ -6,6 +6,8 @@
 #include "report/svg_timeline.hpp"
 #include "report/visible_text.hpp"
 
+#include <optional>
+#include <string>
 #include <string_view>
 
 namespace asof::report {
@@ -43,12 +45,35 @@ void bdi(std::string& out, std::string_view text) {
     append_html_bdi(out, text);
 }
 
-void row(std::string& out, std::string_view header, std::string_view value) {
+// One table cell of log text (isolated for bidirectional text), with an optional class.
+void td(std::string& out, std::string_view text, const char* cls = nullptr) {
+    out += cls ? std::string("<td class=\"") + cls + "\">" : std::string("<td>");
+    bdi(out, text);
+    out += "</td>";
+}
+
+// A cell of text that may be absent (then empty).
+void td_optional(std::string& out, const std::optional<std::string>& text) {
+    out += "<td>";
+    if (text) bdi(out, *text);
+    out += "</td>";
+}
+
+// A cell of our own text (a number): nothing to isolate.
+void td_plain(std::string& out, std::string_view text) {
+    out += "<td>";
+    out += text;
+    out += "</td>";
+}
+
+// A manifest row: its header and value.
+void row(std::string& out, std::string_view header, std::string_view value,
+         const char* cls = nullptr) {
     out += "<tr><th>";
     out += header;
-    out += "</th><td>";
-    bdi(out, value);
-    out += "</td></tr>\n";
+    out += "</th>";
+    td(out, value, cls);
+    out += "</tr>\n";
 }
 
 std::string to_text(std::int64_t n) {
@@ -68,19 +93,15 @@ void manifest_section(std::string& out, const ReportManifest& m) {
     out += "<h2>Manifest</h2>\n<table class=\"manifest\"><tbody>\n";
     row(out, "Title", m.title);
     row(out, "Case file", m.case_name);
-    out += "<tr><th>Query</th><td class=\"mono\">";
-    bdi(out, m.query_text);
-    out += "</td></tr>\n<tr><th>Canonical query</th><td class=\"mono\">";
-    bdi(out, m.query_canonical);
-    out += "</td></tr>\n";
+    row(out, "Query", m.query_text, "mono");
+    row(out, "Canonical query", m.query_canonical, "mono");
     row(out, "Interval (UTC)", m.interval_utc);
     row(out, "Interval (in the zone)", m.interval_zone);
     row(out, "Zone", m.zone);
     row(out, "Now (pinned)", m.now_text);
     if (m.as_of) row(out, "As of", m.as_of_text);
-    out += "<tr><th>Hash-chain head</th><td class=\"mono\">";
-    bdi(out, m.chain_head);
-    out += "</td></tr>\n<tr><th>Verify</th><td class=\"";
+    row(out, "Hash-chain head", m.chain_head, "mono");
+    out += "<tr><th>Verify</th><td class=\"";
     out += m.verified ? "ok" : "bad";
     out += "\">";
     if (!m.verified) out += "does not pass: ";
@@ -101,15 +122,15 @@ void manifest_section(std::string& out, const ReportManifest& m) {
            "<th>Format</th><th>Source zone</th><th>Events</th><th>Rejected</th></tr></thead>"
            "<tbody>\n";
     for (const ReportSource& s : m.sources) {
-        out += "<tr><td>";
-        bdi(out, s.name);
-        out += "</td><td>" + to_text(s.size) + "</td><td class=\"mono\">";
-        bdi(out, s.sha256);
-        out += "</td><td>";
-        bdi(out, s.format);
-        out += "</td><td>";
-        bdi(out, s.source_tz);
-        out += "</td><td>" + to_text(s.events) + "</td><td>" + to_text(s.rejected) + "</td></tr>\n";
+        out += "<tr>";
+        td(out, s.name);
+        td_plain(out, to_text(s.size));
+        td(out, s.sha256, "mono");
+        td(out, s.format);
+        td(out, s.source_tz);
+        td_plain(out, to_text(s.events));
+        td_plain(out, to_text(s.rejected));
+        out += "</tr>\n";
     }
     if (m.sources.empty()) out += "<tr><td colspan=\"7\">(none recorded)</td></tr>\n";
     out += "</tbody></table>\n";
@@ -122,13 +143,12 @@ void manifest_section(std::string& out, const ReportManifest& m) {
     out += "<table><thead><tr><th>Kind</th><th>Stream</th><th>Seq</th><th>Detail</th></tr>"
            "</thead><tbody>\n";
     for (const ReportFinding& f : m.findings) {
-        out += "<tr><td>";
-        bdi(out, f.kind);
-        out += "</td><td>";
-        bdi(out, f.stream);
-        out += "</td><td>" + (f.seq ? to_text(*f.seq) : std::string()) + "</td><td>";
-        bdi(out, f.detail);
-        out += "</td></tr>\n";
+        out += "<tr>";
+        td(out, f.kind);
+        td(out, f.stream);
+        td_plain(out, f.seq ? to_text(*f.seq) : std::string());
+        td(out, f.detail);
+        out += "</tr>\n";
     }
     out += "</tbody></table>\n";
 }
@@ -167,15 +187,13 @@ void events_section(std::string& out, const Report& report) {
     out += ")</th><th>Stream</th><th>Type</th><th>Version</th><th>Actor</th>"
            "<th>Changed fields (old &rarr; new)</th></tr></thead><tbody>\n";
     for (const ReportEvent& e : report.events) {
-        out += "<tr><td class=\"mono\">";
-        bdi(out, e.time_local);
-        out += "</td><td>";
-        bdi(out, e.stream);
-        out += "</td><td>";
-        if (e.type) bdi(out, *e.type);
-        out += "</td><td>" + (e.version ? to_text(*e.version) : std::string()) + "</td><td>";
-        if (e.actor) bdi(out, *e.actor);
-        out += "</td><td>";
+        out += "<tr>";
+        td(out, e.time_local, "mono");
+        td(out, e.stream);
+        td_optional(out, e.type);
+        td_plain(out, e.version ? to_text(*e.version) : std::string());
+        td_optional(out, e.actor);
+        out += "<td>";
         change_lines(out, e.changes);
         out += "</td></tr>\n";
     }
@@ -219,15 +237,12 @@ void streams_section(std::string& out, const Report& report) {
             out += "<table><thead><tr><th>Field</th><th>Change</th><th>Old</th><th>New</th></tr>"
                    "</thead><tbody>\n";
             for (const ReportChange& c : s.diff) {
-                out += "<tr><td class=\"mono\">";
-                bdi(out, c.pointer);
-                out += "</td><td>";
-                bdi(out, c.kind);
-                out += "</td><td class=\"mono\">";
-                bdi(out, c.before);
-                out += "</td><td class=\"mono\">";
-                bdi(out, c.after);
-                out += "</td></tr>\n";
+                out += "<tr>";
+                td(out, c.pointer, "mono");
+                td(out, c.kind);
+                td(out, c.before, "mono");
+                td(out, c.after, "mono");
+                out += "</tr>\n";
             }
             out += "</tbody></table>\n";
         }

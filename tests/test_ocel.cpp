@@ -66,6 +66,35 @@ Drained drain(RowSource& source) {
     return out;
 }
 
+// Every batch's events and rejects, in order; the source must read to its end.
+struct Rows {
+    std::vector<EventRow> events;
+    std::vector<RejectRow> rejects;
+};
+
+Rows drain_rows(RowSource& source) {
+    Rows rows;
+    for (bool more = true; more;) {
+        RowBatch batch;
+        auto next = source.next(batch);
+        REQUIRE(next);
+        more = *next;
+        rows.events.insert(rows.events.end(), batch.events.begin(), batch.events.end());
+        rows.rejects.insert(rows.rejects.end(), batch.rejects.begin(), batch.rejects.end());
+    }
+    return rows;
+}
+
+// The error a source stops with while it is read (none when it reads to its end).
+std::optional<Error> read_failure(RowSource& source) {
+    for (;;) {
+        RowBatch batch;
+        auto next = source.next(batch);
+        if (!next) return next.error();
+        if (!*next) return std::nullopt;
+    }
+}
+
 // The SQLite form of the small log, built from the SQL text in the repository.
 std::string make_sqlite(const TempDir& dir) {
     std::string path = dir.file("ocel-small.sqlite");
@@ -399,16 +428,7 @@ TEST_CASE("OCEL 2.0 JSON: brackets, quotes and escapes inside strings do not con
         " ]}\n");
     auto source = open_ocel_json_source(path, {});
     REQUIRE(source);
-    std::vector<RejectRow> rejects;
-    std::vector<EventRow> events;
-    for (bool more = true; more;) {
-        RowBatch batch;
-        auto next = (*source)->next(batch);
-        REQUIRE(next);
-        more = *next;
-        events.insert(events.end(), batch.events.begin(), batch.events.end());
-        rejects.insert(rejects.end(), batch.rejects.begin(), batch.rejects.end());
-    }
+    auto [events, rejects] = drain_rows(**source);
     REQUIRE(events.size() == 2);
     CHECK(events[0].data == std::optional<std::string>(R"({"note":"a \"q\" ] } [ { \\"})"));
     CHECK(events[0].stream == "box-b]1"); // the first linked object is the primary stream
@@ -429,15 +449,7 @@ TEST_CASE("OCEL 2.0 JSON: a document cut after its declarations fails while read
                      "\"2026-01-01T08:00:00Z\"},\n");
     auto source = open_ocel_json_source(path, {});
     REQUIRE(source);
-    std::optional<Error> failure;
-    for (int i = 0; i < 10 && !failure; ++i) {
-        RowBatch batch;
-        auto next = (*source)->next(batch);
-        if (!next)
-            failure = next.error();
-        else if (!*next)
-            break;
-    }
+    std::optional<Error> failure = read_failure(**source);
     REQUIRE(failure);
     CHECK_THAT(failure->message, Catch::Contains("ends early"));
 }
@@ -466,16 +478,7 @@ TEST_CASE("OCEL 2.0 XML: the events pass starts at <events>, with the file's lin
     write_file(path, text);
     auto source = open_ocel_xml_source(path, {});
     REQUIRE(source);
-    std::vector<RejectRow> rejects;
-    std::vector<EventRow> events;
-    for (bool more = true; more;) {
-        RowBatch batch;
-        auto next = (*source)->next(batch);
-        REQUIRE(next);
-        more = *next;
-        events.insert(events.end(), batch.events.begin(), batch.events.end());
-        rejects.insert(rejects.end(), batch.rejects.begin(), batch.rejects.end());
-    }
+    auto [events, rejects] = drain_rows(**source);
     REQUIRE(events.size() == 2);
     CHECK(events[0].stream == "box-b1");
     CHECK(events[0].line == 9);
@@ -494,14 +497,7 @@ TEST_CASE("OCEL 2.0 XML: the events pass starts at <events>, with the file's lin
     write_file(dir.file("latin.xmlocel"), latin);
     auto whole = open_ocel_xml_source(dir.file("latin.xmlocel"), {});
     REQUIRE(whole);
-    std::vector<RejectRow> whole_rejects;
-    for (bool more = true; more;) {
-        RowBatch batch;
-        auto next = (*whole)->next(batch);
-        REQUIRE(next);
-        more = *next;
-        whole_rejects.insert(whole_rejects.end(), batch.rejects.begin(), batch.rejects.end());
-    }
+    std::vector<RejectRow> whole_rejects = drain_rows(**whole).rejects;
     REQUIRE(whole_rejects.size() == 1);
     CHECK(whole_rejects[0].place == rejects[0].place);
     CHECK(whole_rejects[0].line == rejects[0].line);
@@ -513,15 +509,7 @@ TEST_CASE("OCEL 2.0 XML: the events pass starts at <events>, with the file's lin
     write_file(cut, text.substr(0, text.find("    <event id=\"e3\"")));
     auto cut_source = open_ocel_xml_source(cut, {});
     REQUIRE(cut_source);
-    std::optional<Error> failure;
-    for (int i = 0; i < 10 && !failure; ++i) {
-        RowBatch batch;
-        auto next = (*cut_source)->next(batch);
-        if (!next)
-            failure = next.error();
-        else if (!*next)
-            break;
-    }
+    std::optional<Error> failure = read_failure(**cut_source);
     REQUIRE(failure);
     CHECK_THAT(failure->message, Catch::Contains("malformed XML"));
     CHECK_THAT(failure->where, Catch::EndsWith(":11"));

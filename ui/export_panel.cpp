@@ -12,6 +12,7 @@
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
+#include <functional>
 #include <sstream>
 
 namespace asof::ui {
@@ -58,31 +59,34 @@ std::string export_report(ConsoleState& state, const std::string& path, report::
     return written ? std::string() : written.error().describe();
 }
 
-void draw_export_dialog(ConsoleState& state, bool& open) {
+namespace {
+
+// Opens the modal `name` when asked; false while it is not showing.
+bool begin_export_popup(const char* name, bool& open) {
     if (open) {
-        ImGui::OpenPopup("Export results");
+        ImGui::OpenPopup(name);
         open = false;
     }
     ImGui::SetNextWindowSize(ImVec2(560, 0));
-    if (!ImGui::BeginPopupModal("Export results", nullptr, ImGuiWindowFlags_NoResize)) return;
-    static std::string path = "asof-results.csv";
-    static int format = 0; // csv, json, jsonl
-    static std::string message;
-    ImGui::TextWrapped("The %zu events of \"%s\", oldest first, times in %s.",
-                       state.results.rows.size(),
-                       state.prepared ? printable(state.prepared->canonical).c_str() : "",
-                       state.zone ? state.zone->name().c_str() : "UTC");
-    const char* formats[] = {"CSV (RFC 4180, formula-safe)", "JSON", "JSON Lines"};
-    const char* endings[] = {".csv", ".json", ".jsonl"};
-    if (ImGui::Combo("format", &format, formats, 3)) {
+    return ImGui::BeginPopupModal(name, nullptr, ImGuiWindowFlags_NoResize);
+}
+
+// The format list; choosing one gives the file name that format's ending.
+void format_combo(int& format, std::string& path, const char* const* labels,
+                  const char* const* endings, int count) {
+    if (ImGui::Combo("format", &format, labels, count)) {
         auto dot = path.rfind('.');
         path = (dot == std::string::npos ? path : path.substr(0, dot)) + endings[format];
     }
-    ImGui::InputText("file", &path);
+}
+
+// The outcome of the last export, Export (runs `write`: an error, or empty when written) and
+// Close; ends the popup.
+void export_buttons(std::string& message, const std::string& path,
+                    const std::function<std::string()>& write) {
     if (!message.empty()) ImGui::TextWrapped("%s", printable(message).c_str());
     if (ImGui::Button("Export")) {
-        const EventFormat chosen[] = {EventFormat::csv, EventFormat::json, EventFormat::jsonl};
-        std::string error = export_results(state, path, chosen[format]);
+        std::string error = write();
         message = error.empty() ? "Written to " + path : "Not written: " + error;
     }
     ImGui::SameLine();
@@ -93,13 +97,29 @@ void draw_export_dialog(ConsoleState& state, bool& open) {
     ImGui::EndPopup();
 }
 
+} // namespace
+
+void draw_export_dialog(ConsoleState& state, bool& open) {
+    if (!begin_export_popup("Export results", open)) return;
+    static std::string path = "asof-results.csv";
+    static int format = 0; // csv, json, jsonl
+    static std::string message;
+    ImGui::TextWrapped("The %zu events of \"%s\", oldest first, times in %s.",
+                       state.results.rows.size(),
+                       state.prepared ? printable(state.prepared->canonical).c_str() : "",
+                       state.zone ? state.zone->name().c_str() : "UTC");
+    const char* formats[] = {"CSV (RFC 4180, formula-safe)", "JSON", "JSON Lines"};
+    const char* endings[] = {".csv", ".json", ".jsonl"};
+    format_combo(format, path, formats, endings, 3);
+    ImGui::InputText("file", &path);
+    export_buttons(message, path, [&] {
+        const EventFormat chosen[] = {EventFormat::csv, EventFormat::json, EventFormat::jsonl};
+        return export_results(state, path, chosen[format]);
+    });
+}
+
 void draw_report_dialog(ConsoleState& state, bool& open) {
-    if (open) {
-        ImGui::OpenPopup("Export report");
-        open = false;
-    }
-    ImGui::SetNextWindowSize(ImVec2(560, 0));
-    if (!ImGui::BeginPopupModal("Export report", nullptr, ImGuiWindowFlags_NoResize)) return;
+    if (!begin_export_popup("Export report", open)) return;
     static std::string path = "asof-report.html", title, message;
     static int format = 0;
     const char* formats[] = {"HTML (with an SVG timeline)", "PDF", "CSV (+ .manifest.json)", "JSON",
@@ -112,10 +132,7 @@ void draw_report_dialog(ConsoleState& state, bool& open) {
                        "matching event with its changes, each stream's states; times in %s.",
                        state.prepared ? printable(state.prepared->canonical).c_str() : "",
                        state.zone ? state.zone->name().c_str() : "UTC");
-    if (ImGui::Combo("format", &format, formats, 5)) {
-        auto dot = path.rfind('.');
-        path = (dot == std::string::npos ? path : path.substr(0, dot)) + endings[format];
-    }
+    format_combo(format, path, formats, endings, 5);
     ImGui::InputText("title", &title);
     if (ImGui::InputText("file", &path)) {
         // A typed extension chooses the format.
@@ -123,17 +140,8 @@ void draw_report_dialog(ConsoleState& state, bool& open) {
             for (int i = 0; i < 5; ++i)
                 if (chosen[i] == *named) format = i;
     }
-    if (!message.empty()) ImGui::TextWrapped("%s", printable(message).c_str());
-    if (ImGui::Button("Export")) {
-        std::string error = export_report(state, path, chosen[format], title);
-        message = error.empty() ? "Written to " + path : "Not written: " + error;
-    }
-    ImGui::SameLine();
-    if (ImGui::Button("Close")) {
-        message.clear();
-        ImGui::CloseCurrentPopup();
-    }
-    ImGui::EndPopup();
+    export_buttons(message, path,
+                   [&] { return export_report(state, path, chosen[format], title); });
 }
 
 } // namespace asof::ui
