@@ -48,7 +48,7 @@ public:
     // The first pass: checks the document's structure and kind and reads the type declarations
     // (which type the attribute values of objects and events); opens the two further passes.
     Result<void> open() {
-        auto reader = SourceReader::open(path_);
+        auto reader = SourceReader::open(path_, SourceReader::Hashing::off);
         if (!reader) return tl::unexpected(reader.error());
         JsonSections types(std::move(*reader));
         // It stops at "objects" once both declarations were read (their order in the
@@ -74,8 +74,10 @@ public:
         if (!has("events") && !has("objects"))
             return fail("not OCEL 2.0 JSON: the document has neither \"events\" nor \"objects\"",
                         path_);
+        // The events pass reads the whole file and gives its digest; the others need none.
         for (auto* pass : {&objects_, &events_}) {
-            auto opened = SourceReader::open(path_);
+            auto opened = SourceReader::open(path_, pass == &events_ ? SourceReader::Hashing::on
+                                                                     : SourceReader::Hashing::off);
             if (!opened) return tl::unexpected(opened.error());
             pass->emplace(std::move(*opened));
         }
@@ -166,11 +168,12 @@ private:
     }
 
     void add_object(const JsonSections::Element& item, element object, RowBatch& out) {
-        std::string place = "objects[" + std::to_string(item.index) + "]";
+        const std::size_t index = item.index;
+        OcelPlace place = [index] { return "objects[" + std::to_string(index) + "]"; };
         auto id = member_text(object, "id");
         auto type = member_text(object, "type");
         if (object.type() != element_type::OBJECT || !id || !type) {
-            out.rejects.push_back({item.line, item.byte_offset, place,
+            out.rejects.push_back({item.line, item.byte_offset, place(),
                                    "an object needs \"id\" and \"type\"",
                                    printable_excerpt(simdjson::minify(object))});
             return;
@@ -180,11 +183,15 @@ private:
         if (!object["attributes"].get(list)) {
             std::size_t i = 0;
             for (element attribute : list) {
-                std::string at = place + ".attributes[" + std::to_string(i++) + "]";
+                OcelPlace at = [index, i] {
+                    return "objects[" + std::to_string(index) + "].attributes[" +
+                           std::to_string(i) + "]";
+                };
+                ++i;
                 auto name = member_text(attribute, "name");
                 element value;
                 if (!name || attribute["value"].get(value)) {
-                    out.rejects.push_back({item.line, item.byte_offset, at,
+                    out.rejects.push_back({item.line, item.byte_offset, at(),
                                            "an attribute needs \"name\" and \"value\"",
                                            printable_excerpt(simdjson::minify(attribute))});
                     continue;
@@ -204,12 +211,12 @@ private:
         OcelEvent row;
         row.line = item.line;
         row.byte_offset = item.byte_offset;
-        row.place = "events[" + std::to_string(item.index) + "]";
+        row.place = [index = item.index] { return "events[" + std::to_string(index) + "]"; };
         auto id = member_text(event, "id");
         auto type = member_text(event, "type");
         auto time = member_text(event, "time");
         if (event.type() != element_type::OBJECT || !id || !type || !time) {
-            out.rejects.push_back({row.line, 0, row.place,
+            out.rejects.push_back({row.line, 0, row.place(),
                                    "an event needs \"id\", \"type\" and \"time\"",
                                    printable_excerpt(simdjson::minify(event))});
             return;

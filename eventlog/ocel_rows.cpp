@@ -25,28 +25,27 @@ bool is_epoch_mark(Timestamp t) {
     return std::chrono::abs(t.time_since_epoch()) < std::chrono::hours(24);
 }
 
-// The JSON number `text` reads as, if it is one (integers stay integers).
-std::optional<std::string> number_text(std::string_view text, bool integer_only) {
-    if (text.empty()) return std::nullopt;
+// Appends the JSON number `text` reads as (integers stay integers); false, appending nothing,
+// when it reads as none.
+bool append_number_text(std::string& out, std::string_view text) {
+    if (text.empty()) return false;
     const char* first = text.data();
     const char* last = first + text.size();
+    char buffer[32];
     std::int64_t whole = 0;
     auto [end, ec] = std::from_chars(first, last, whole);
-    if (ec == std::errc() && end == last) return std::to_string(whole);
-    if (integer_only) return std::nullopt;
+    if (ec == std::errc() && end == last) {
+        auto [wend, wec] = std::to_chars(buffer, buffer + sizeof buffer, whole);
+        out.append(buffer, wend);
+        return true;
+    }
     double number = 0;
     auto [dend, dec] = std::from_chars(first, last, number);
-    if (dec != std::errc() || dend != last || !std::isfinite(number)) return std::nullopt;
-    char buffer[32];
+    if (dec != std::errc() || dend != last || !std::isfinite(number)) return false;
     auto [bend, bec] = std::to_chars(buffer, buffer + sizeof buffer, number);
-    if (bec != std::errc()) return std::nullopt;
-    return std::string(buffer, bend);
-}
-
-std::string quoted(std::string_view text) {
-    std::string out;
-    append_json_string(out, text);
-    return out;
+    if (bec != std::errc()) return false;
+    out.append(buffer, bend);
+    return true;
 }
 
 } // namespace
@@ -76,38 +75,56 @@ DeclaredStream OcelMapper::object_stream(const std::string& type, const std::str
 
 std::string OcelMapper::typed_value(bool of_object, const std::string& type,
                                     const std::string& name, const OcelValue& value) const {
+    std::string out;
+    append_typed_value(out, of_object, type, name, value);
+    return out;
+}
+
+void OcelMapper::append_typed_value(std::string& out, bool of_object, const std::string& type,
+                                    const std::string& name, const OcelValue& value) const {
     declared_key(of_object, type, name, key_buffer_);
     auto found = declared_.find(key_buffer_);
     const Declared declared = found == declared_.end() ? Declared::text : found->second;
     if (!value.is_text) {
         // SQLite has no boolean: a BOOLEAN column holds the integers 0 and 1.
         if (declared == Declared::boolean && (value.text == "0" || value.text == "1"))
-            return value.text == "1" ? "true" : "false";
-        return value.text;
+            out += value.text == "1" ? "true" : "false";
+        else
+            out += value.text;
+        return;
     }
     switch (declared) {
     case Declared::number:
-        if (auto number = number_text(value.text, false)) return *number;
+        if (append_number_text(out, value.text)) return;
         break;
     case Declared::boolean:
-        if (value.text == "true" || value.text == "1") return "true";
-        if (value.text == "false" || value.text == "0") return "false";
+        if (value.text == "true" || value.text == "1") {
+            out += "true";
+            return;
+        }
+        if (value.text == "false" || value.text == "0") {
+            out += "false";
+            return;
+        }
         break;
     case Declared::time:
-        if (auto parsed = parse_iso8601(value.text, zone_)) return quoted(format_utc(parsed->at));
+        if (auto parsed = parse_iso8601(value.text, zone_)) {
+            append_json_string(out, format_utc(parsed->at));
+            return;
+        }
         break;
     case Declared::text:
         break;
     }
-    return quoted(value.text);
+    append_json_string(out, value.text);
 }
 
-void OcelMapper::add_object(const std::string& id, const std::string& type,
-                            const std::string& place, RowBatch& out) {
+void OcelMapper::add_object(const std::string& id, const std::string& type, const OcelPlace& place,
+                            RowBatch& out) {
     DeclaredStream stream = object_stream(type, id);
     if (!objects_.emplace(id, Object{stream.name, type}).second) {
         out.rejects.push_back(
-            {0, 0, place, "object id " + id + " is declared twice", printable_excerpt(id)});
+            {0, 0, place(), "object id " + id + " is declared twice", printable_excerpt(id)});
         return;
     }
     out.streams.push_back(std::move(stream));
@@ -115,22 +132,22 @@ void OcelMapper::add_object(const std::string& id, const std::string& type,
 
 void OcelMapper::add_object_attribute(const std::string& id, const std::string& name,
                                       std::string_view time, const OcelValue& value,
-                                      const std::string& place, RowBatch& out) {
+                                      const OcelPlace& place, RowBatch& out) {
     auto object = objects_.find(id);
     if (object == objects_.end()) {
-        out.rejects.push_back({0, 0, place, "attribute " + name + " of undeclared object " + id,
+        out.rejects.push_back({0, 0, place(), "attribute " + name + " of undeclared object " + id,
                                printable_excerpt(id)});
         return;
     }
     StreamAttribute attribute;
     attribute.stream = object->second.stream;
     attribute.name = name;
-    attribute.value = typed_value(true, object->second.type, name, value);
+    append_typed_value(attribute.value, true, object->second.type, name, value);
     if (!time.empty()) {
         auto parsed = parse_iso8601(time, zone_);
         if (!parsed) {
             out.rejects.push_back(
-                {0, 0, place,
+                {0, 0, place(),
                  "attribute " + name + " of " + id + ": bad time: " + parsed.error().message,
                  printable_excerpt(time)});
             return;
@@ -171,7 +188,7 @@ void OcelMapper::finish_objects(RowBatch& out) {
 void OcelMapper::add_event(OcelEvent& event, RowBatch& out) {
     auto parsed = parse_iso8601(event.time, zone_);
     if (!parsed) {
-        out.rejects.push_back({event.line, event.byte_offset, event.place,
+        out.rejects.push_back({event.line, event.byte_offset, event.place(),
                                "event " + event.id + ": bad time: " + parsed.error().message,
                                printable_excerpt(event.time)});
         return;
@@ -180,18 +197,17 @@ void OcelMapper::add_event(OcelEvent& event, RowBatch& out) {
     EventRow row;
     row.line = event.line;
     row.byte_offset = event.byte_offset;
-    row.event_id = event.id;
     row.type = event.type;
     row.ts = parsed->at;
     row.naive_time = parsed->naive;
-    std::string data = "{";
+    std::string& data = row.data.emplace("{");
     for (const auto& [name, value] : event.attributes) {
         if (data.size() > 1) data += ',';
         append_json_string(data, name);
         data += ':';
-        data += typed_value(false, event.type, name, value);
+        append_typed_value(data, false, event.type, name, value);
     }
-    row.data = data + "}";
+    data += '}';
     std::vector<std::string> dangling;
     std::optional<std::string> primary_qualifier;
     bool has_primary = false;
@@ -211,14 +227,15 @@ void OcelMapper::add_event(OcelEvent& event, RowBatch& out) {
     }
     if (!has_primary) row.stream = std::string(ocel_unlinked_stream);
     if (primary_qualifier) {
-        std::string meta = "{\"ocel:qualifier\":";
+        std::string& meta = row.meta.emplace("{\"ocel:qualifier\":");
         append_json_string(meta, *primary_qualifier);
-        row.meta = meta + "}";
+        meta += '}';
     }
     for (const auto& object : dangling)
         out.findings.push_back({"dangling_link", row.stream, out.events.size(),
                                 "event " + event.id + " links object " + object +
                                     ", which the log does not declare (link dropped)"});
+    row.event_id = std::move(event.id);
     out.events.push_back(std::move(row));
 }
 

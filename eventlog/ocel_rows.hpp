@@ -7,6 +7,7 @@
 
 #include "eventlog/row_source.hpp"
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,6 +19,10 @@ namespace asof {
 
 // The stream an event with no (existing) object belongs to.
 inline constexpr std::string_view ocel_unlinked_stream = "ocel-unlinked";
+
+// Where a row was read ("/log/events/event[3]", "events[3]", "event rowid 3"), made only when a
+// reject names it: building it for every row cost more than a tenth of an XML import.
+using OcelPlace = std::function<std::string()>;
 
 // A value as a serialisation read it: text (XML text, a TEXT column, a JSON string) that is
 // typed by the attribute's declared type, or a JSON literal already typed (a JSON number,
@@ -33,7 +38,7 @@ struct OcelEvent {
     std::vector<std::pair<std::string, OcelValue>> attributes;             // in source order
     std::vector<std::pair<std::string, std::optional<std::string>>> links; // object id, qualifier
     std::int64_t line = 0, byte_offset = 0;
-    std::string place; // "events[3]", "/log/events/event[3]", "event rowid 3"
+    OcelPlace place;
 };
 
 class OcelMapper {
@@ -47,12 +52,12 @@ public:
 
     // Declares an object; a repeated id is a reject. Must precede the events (dangling-link
     // detection needs every object).
-    void add_object(const std::string& id, const std::string& type, const std::string& place,
+    void add_object(const std::string& id, const std::string& type, const OcelPlace& place,
                     RowBatch& out);
     // An attribute value of object `id` at `time` (text; empty or a time on 1970-01-01: the
     // initial value). A bad time is a reject located at `place`.
     void add_object_attribute(const std::string& id, const std::string& name, std::string_view time,
-                              const OcelValue& value, const std::string& place, RowBatch& out);
+                              const OcelValue& value, const OcelPlace& place, RowBatch& out);
     // An object-to-object relation; kept until finish_objects() (its target may come later).
     void add_relation(const std::string& from, const std::string& to,
                       std::optional<std::string> qualifier);
@@ -62,7 +67,8 @@ public:
     // Maps one event: primary stream = its first existing object in source order, the others
     // links with their qualifiers; the primary link's qualifier goes into meta
     // {"ocel:qualifier": ...}; a link to an undeclared object is a "dangling_link" finding and
-    // is dropped (the event is kept). A bad time is a reject.
+    // is dropped (the event is kept). A bad time is a reject. Takes the event's id and
+    // attribute texts (moved into the row); `event` may be reused after clearing its lists.
     void add_event(OcelEvent& event, RowBatch& out);
 
     bool knows_object(const std::string& id) const { return objects_.count(id) != 0; }
@@ -76,6 +82,9 @@ public:
     // for a declared boolean the integers 0 and 1 (SQLite's booleans) become false and true.
     std::string typed_value(bool of_object, const std::string& type, const std::string& name,
                             const OcelValue& value) const;
+    // The same, appended to `out`.
+    void append_typed_value(std::string& out, bool of_object, const std::string& type,
+                            const std::string& name, const OcelValue& value) const;
 
     // The stream name of an object: its type with white space removed, '-', its id
     // ("PurchaseOrder-PO1"); kind = that type lower-cased, key = the id.

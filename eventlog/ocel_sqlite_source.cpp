@@ -241,9 +241,11 @@ private:
         auto row = current_->step();
         if (!row || !*row) return row;
         ++out.units;
-        std::string place = "object rowid " + std::to_string(current_->column_int(0));
+        OcelPlace place = [rowid = current_->column_int(0)] {
+            return "object rowid " + std::to_string(rowid);
+        };
         if (current_->column_is_null(1) || current_->column_is_null(2)) {
-            out.rejects.push_back({0, 0, place, "an object needs ocel_id and ocel_type", ""});
+            out.rejects.push_back({0, 0, place(), "an object needs ocel_id and ocel_type", ""});
             return true;
         }
         mapper_.add_object(std::string(current_->column_text(1)),
@@ -270,7 +272,9 @@ private:
             current_.reset();
         }
         const TypeTable& table = object_tables_[attribute_table_].second;
-        std::string place = table.name + " rowid " + std::to_string(current_->column_int(0));
+        OcelPlace place = [&table, rowid = current_->column_int(0)] {
+            return table.name + " rowid " + std::to_string(rowid);
+        };
         std::string id(current_->column_text(table.id + 1));
         std::string time = table.time < 0 ? std::string() : time_text(*current_, table.time + 1);
         std::string changed = table.changed < 0
@@ -371,14 +375,14 @@ private:
         std::int64_t rowid = current_->column_int(0);
         OcelEvent event;
         event.line = rowid;
-        event.place = "event rowid " + std::to_string(rowid);
+        event.place = [rowid] { return "event rowid " + std::to_string(rowid); };
         event.id = std::string(current_->column_text(1));
         event.type = std::string(current_->column_text(2));
         auto cursor = cursor_for(event.type);
         if (!cursor) return tl::unexpected(cursor.error());
         TypeCursor& types = **cursor;
         if (!types.table) {
-            out.rejects.push_back({rowid, 0, event.place,
+            out.rejects.push_back({rowid, 0, event.place(),
                                    "event type '" + event.type + "' has no table in event_map_type",
                                    printable_excerpt(event.id)});
             return true;
@@ -388,7 +392,7 @@ private:
         while (types.has_row && types.stmt->column_int(0) < rowid)
             if (auto ok = advance_cursor(types); !ok) return tl::unexpected(ok.error());
         if (!types.has_row || types.stmt->column_int(0) != rowid) {
-            out.rejects.push_back({rowid, 0, event.place,
+            out.rejects.push_back({rowid, 0, event.place(),
                                    "event " + event.id + " has no row in " + table.name,
                                    printable_excerpt(event.id)});
             return true;

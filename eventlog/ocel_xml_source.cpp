@@ -1,11 +1,14 @@
-// OCEL 2.0 XML as a RowSource, streamed with expat in two passes over the file: the first reads
-// the types and objects (objects may follow events in a file, and dangling links can only be
-// told once every object is known) and stops at <events> when the objects came first, as the
-// schema orders them; the second reads the events, starting at <events> then (the bytes before
-// it are read for the digest, not parsed twice). Memory grows with the objects (ids
-// and stream names), not with the events. Entity declarations (XML bombs) are refused.
+// OCEL 2.0 XML as a RowSource, streamed in two passes over the file. The first (expat) reads the
+// types and objects (objects may follow events in a file, and dangling links can only be told
+// once every object is known) and stops at <events> when the objects came first, as the schema
+// orders them. The second reads the events: from that <events> on, in chunks parsed with pugixml
+// (ocel_xml_events.hpp; the bytes before it are read for the digest, not parsed twice), or with
+// expat over the whole file when the objects came later or the file is not UTF-8. Memory grows
+// with the objects (ids and stream names), not with the events. Entity declarations (XML bombs)
+// are refused.
 #include "eventlog/json_text.hpp"
 #include "eventlog/ocel_rows.hpp"
+#include "eventlog/ocel_xml_events.hpp"
 #include "eventlog/source_reader.hpp"
 
 #include <expat.h>
@@ -13,7 +16,6 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
-#include <map>
 
 namespace asof {
 namespace {
@@ -21,10 +23,15 @@ namespace {
 constexpr std::int64_t batch_units = 4096;
 constexpr std::size_t chunk_bytes = 64 * 1024;
 
-std::optional<std::string> attribute_of(const XML_Char** attributes, const char* name) {
+// The value of attribute `name` of an element, or nullptr.
+const char* attribute_of(const XML_Char** attributes, const char* name) {
     for (std::size_t i = 0; attributes[i]; i += 2)
-        if (std::strcmp(attributes[i], name) == 0) return std::string(attributes[i + 1]);
-    return std::nullopt;
+        if (std::strcmp(attributes[i], name) == 0) return attributes[i + 1];
+    return nullptr;
+}
+
+std::optional<std::string> optional_text(const char* text) {
+    return text ? std::optional<std::string>(text) : std::nullopt;
 }
 
 // One pass over the file: expat fed in chunks, with the element path kept for locations.
@@ -45,7 +52,9 @@ public:
     XmlPass& operator=(const XmlPass&) = delete;
 
     Result<void> open() {
-        auto reader = SourceReader::open(path_);
+        // The events pass reads the whole file and gives its digest; the objects pass needs none.
+        auto reader = SourceReader::open(path_, part_ == Part::events ? SourceReader::Hashing::on
+                                                                      : SourceReader::Hashing::off);
         if (!reader) return tl::unexpected(reader.error());
         reader_.emplace(std::move(*reader));
         parser_ = XML_ParserCreate("UTF-8");
@@ -58,33 +67,12 @@ public:
         return {};
     }
 
-    // After the objects pass stopped at <events> (objects first, as the schema orders them):
-    // where the events pass may start instead of parsing the types and objects again. Only for
-    // UTF-8 files (the events pass is then fed a "<log>" of its own before that point).
+    // After the objects pass stopped at <events> (objects first, as the schema orders them, and
+    // no events before them): where the events pass may start instead of parsing the types and
+    // objects again. Only for UTF-8 files.
     std::optional<Resume> resume_point() const {
-        if (!stopped_early_ || !utf8_) return std::nullopt;
+        if (!stopped_early_ || !utf8_ || events_first_) return std::nullopt;
         return resume_;
-    }
-
-    // Starts the events pass at `at`: the bytes before it are read (the file's digest covers
-    // them) but not parsed again, and a "<log>" stands in for the root they opened. Lines and
-    // byte offsets stay those of the file.
-    Result<void> skip_to(Resume at) {
-        std::vector<char> chunk(chunk_bytes);
-        for (std::int64_t left = at.offset; left > 0;) {
-            auto want = static_cast<std::size_t>(std::min<std::int64_t>(left, chunk_bytes));
-            auto got = reader_->read(chunk.data(), want);
-            if (!got) return tl::unexpected(got.error());
-            if (*got == 0) return fail("the file ended before <events>", path_);
-            left -= static_cast<std::int64_t>(*got);
-        }
-        static constexpr char root[] = "<log>";
-        if (XML_Parse(parser_, root, static_cast<int>(sizeof root - 1), XML_FALSE) ==
-            XML_STATUS_ERROR)
-            return fail("cannot start the events pass", path_);
-        base_line_ = at.line - 1;
-        base_byte_ = at.offset - static_cast<std::int64_t>(sizeof root - 1);
-        return {};
     }
 
     // Reads until `out` holds about a batch or the file ends; false at the end.
@@ -119,18 +107,27 @@ private:
     std::string where() const { return path_ + ":" + std::to_string(line()); }
 
     std::int64_t line() const {
-        return base_line_ + static_cast<std::int64_t>(XML_GetCurrentLineNumber(parser_));
+        return static_cast<std::int64_t>(XML_GetCurrentLineNumber(parser_));
     }
 
     std::int64_t byte_index() const {
-        return base_byte_ + static_cast<std::int64_t>(XML_GetCurrentByteIndex(parser_));
+        return static_cast<std::int64_t>(XML_GetCurrentByteIndex(parser_));
     }
 
+    // The element path of the current element ("/log/events/event[3]"), for rejects.
     std::string place() const {
         std::string out;
-        for (const auto& frame : stack_)
-            out += "/" + frame.name + (frame.index ? "[" + std::to_string(frame.index) + "]" : "");
+        for (std::size_t i = 0; i < depth_; ++i) {
+            out += '/';
+            out += stack_[i].name;
+            if (stack_[i].index) out += "[" + std::to_string(stack_[i].index) + "]";
+        }
         return out;
+    }
+
+    // The same, made only when a reject asks for it.
+    OcelPlace lazy_place() const {
+        return [this] { return place(); };
     }
 
     void refuse(std::string message) {
@@ -161,25 +158,41 @@ private:
     static void XMLCALL on_end(void* self, const XML_Char*) { static_cast<XmlPass*>(self)->end(); }
     static void XMLCALL on_text(void* self, const XML_Char* text, int length) {
         auto* pass = static_cast<XmlPass*>(self);
-        if (pass->in_value_) pass->text_.append(text, static_cast<std::size_t>(length));
+        if (pass->in_value_) pass->value_.text.append(text, static_cast<std::size_t>(length));
     }
 
     bool under(std::size_t depth, const char* name) const {
-        return stack_.size() > depth && stack_[depth].name == name;
+        return depth_ > depth && stack_[depth].name == name;
+    }
+
+    // Enters element `name`: counts it among its parent's children of that name (the index in
+    // its path) and reuses the frame's storage.
+    void push(const char* name) {
+        std::int64_t index = 0;
+        if (depth_ > 0) {
+            auto& siblings = stack_[depth_ - 1].children;
+            auto same = std::find_if(siblings.begin(), siblings.end(),
+                                     [&](const auto& child) { return child.first == name; });
+            if (same == siblings.end()) same = siblings.insert(same, {name, 0});
+            index = ++same->second;
+        }
+        if (stack_.size() == depth_) stack_.emplace_back();
+        Frame& frame = stack_[depth_++];
+        frame.name.assign(name);
+        frame.index = index;
+        frame.children.clear();
     }
 
     void start(const char* name, const XML_Char** attributes) {
-        std::int64_t index = 0;
-        if (!stack_.empty()) {
-            index = ++stack_.back().children[name];
-        }
-        stack_.push_back({name, index, {}});
-        const std::size_t depth = stack_.size();
+        push(name);
+        const std::size_t depth = depth_;
         if (depth == 1 && stack_[0].name != "log")
             return refuse("not OCEL 2.0 XML: the root element is <" + stack_[0].name + ">");
         if (depth == 2 && stack_[1].name == "trace")
             return refuse("not OCEL 2.0 XML: the file is XES (it has <trace> elements)");
-        const std::string& element = stack_.back().name;
+        const std::string& element = stack_[depth - 1].name;
+        if (part_ == Part::objects && depth == 2 && element == "events" && !objects_read_)
+            events_first_ = true;
         if (part_ == Part::objects && depth == 2 && element == "events" && objects_read_) {
             // The schema puts the types and the objects before the events: this pass is done
             // (the events pass reads the rest, and checks it is well-formed).
@@ -190,92 +203,101 @@ private:
         }
         if (part_ == Part::objects) {
             // Types: /log/(object|event)-types/(object|event)-type/attributes/attribute
-            if (depth == 3 && (under(1, "object-types") || under(1, "event-types")))
-                type_ = attribute_of(attributes, "name").value_or("");
+            if (depth == 3 && (under(1, "object-types") || under(1, "event-types"))) {
+                const char* type = attribute_of(attributes, "name");
+                type_.assign(type ? type : "");
+            }
             if (depth == 5 && element == "attribute" &&
                 (under(1, "object-types") || under(1, "event-types"))) {
-                auto attribute = attribute_of(attributes, "name");
-                auto declared = attribute_of(attributes, "type");
+                const char* attribute = attribute_of(attributes, "name");
+                const char* declared = attribute_of(attributes, "type");
                 if (attribute && declared)
-                    mapper_.declare_attribute(under(1, "object-types"), type_, *attribute,
-                                              *declared);
+                    mapper_.declare_attribute(under(1, "object-types"), type_, attribute, declared);
             }
             if (depth == 3 && under(1, "objects") && element == "object") {
                 ++out_->units;
-                auto id = attribute_of(attributes, "id");
-                auto type = attribute_of(attributes, "type");
-                object_.reset();
+                const char* id = attribute_of(attributes, "id");
+                const char* type = attribute_of(attributes, "type");
+                in_object_ = false;
                 if (!id || !type) {
                     out_->rejects.push_back(
                         {line(), byte_index(), place(), "an object needs id and type", ""});
                     return;
                 }
-                object_ = id;
-                mapper_.add_object(*id, *type, place(), *out_);
+                in_object_ = true;
+                object_.assign(id);
+                mapper_.add_object(object_, type, lazy_place(), *out_);
             }
-            if (depth == 5 && object_ && under(1, "objects") && element == "attribute") {
-                value_name_ = attribute_of(attributes, "name").value_or("");
-                value_time_ = attribute_of(attributes, "time").value_or("");
+            if (depth == 5 && in_object_ && under(1, "objects") && element == "attribute") {
+                const char* value_name = attribute_of(attributes, "name");
+                const char* time = attribute_of(attributes, "time");
+                value_name_.assign(value_name ? value_name : "");
+                value_time_.assign(time ? time : "");
                 in_value_ = true;
-                text_.clear();
+                value_.text.clear();
             }
-            if (depth == 5 && object_ && under(1, "objects") && element == "relationship")
-                if (auto target = attribute_of(attributes, "object-id"))
-                    mapper_.add_relation(*object_, *target, attribute_of(attributes, "qualifier"));
+            if (depth == 5 && in_object_ && under(1, "objects") && element == "relationship")
+                if (const char* target = attribute_of(attributes, "object-id"))
+                    mapper_.add_relation(object_, target,
+                                         optional_text(attribute_of(attributes, "qualifier")));
         } else {
             if (depth == 3 && under(1, "events") && element == "event") {
                 ++out_->units;
-                event_.emplace();
-                event_->line = line();
-                event_->byte_offset = byte_index();
-                event_->place = place();
-                auto id = attribute_of(attributes, "id");
-                auto type = attribute_of(attributes, "type");
-                auto time = attribute_of(attributes, "time");
+                in_event_ = true;
+                event_.line = line();
+                event_.byte_offset = byte_index();
+                event_.place = lazy_place();
+                event_.attributes.clear();
+                event_.links.clear();
+                const char* id = attribute_of(attributes, "id");
+                const char* type = attribute_of(attributes, "type");
+                const char* time = attribute_of(attributes, "time");
                 if (!id || !type || !time) {
-                    out_->rejects.push_back({event_->line, event_->byte_offset, event_->place,
+                    out_->rejects.push_back({event_.line, event_.byte_offset, place(),
                                              "an event needs id, type and time", ""});
-                    event_.reset();
+                    in_event_ = false;
                     return;
                 }
-                event_->id = *id;
-                event_->type = *type;
-                event_->time = *time;
+                event_.id.assign(id);
+                event_.type.assign(type);
+                event_.time.assign(time);
             }
-            if (depth == 5 && event_ && element == "attribute") {
-                value_name_ = attribute_of(attributes, "name").value_or("");
+            if (depth == 5 && in_event_ && element == "attribute") {
+                const char* value_name = attribute_of(attributes, "name");
+                value_name_.assign(value_name ? value_name : "");
                 in_value_ = true;
-                text_.clear();
+                value_.text.clear();
             }
-            if (depth == 5 && event_ && element == "relationship")
-                if (auto target = attribute_of(attributes, "object-id"))
-                    event_->links.emplace_back(*target, attribute_of(attributes, "qualifier"));
+            if (depth == 5 && in_event_ && element == "relationship")
+                if (const char* target = attribute_of(attributes, "object-id"))
+                    event_.links.emplace_back(target,
+                                              optional_text(attribute_of(attributes, "qualifier")));
         }
     }
 
     void end() {
-        const std::size_t depth = stack_.size();
+        const std::size_t depth = depth_;
         if (in_value_ && depth == 5) {
             in_value_ = false;
-            if (part_ == Part::objects && object_)
-                mapper_.add_object_attribute(*object_, value_name_, value_time_, {true, text_},
-                                             place(), *out_);
-            else if (event_)
-                event_->attributes.emplace_back(value_name_, OcelValue{true, text_});
+            if (part_ == Part::objects && in_object_)
+                mapper_.add_object_attribute(object_, value_name_, value_time_, value_,
+                                             lazy_place(), *out_);
+            else if (in_event_)
+                event_.attributes.emplace_back(value_name_, value_);
         }
-        if (depth == 3 && part_ == Part::events && event_) {
-            mapper_.add_event(*event_, *out_);
-            event_.reset();
+        if (depth == 3 && part_ == Part::events && in_event_) {
+            mapper_.add_event(event_, *out_);
+            in_event_ = false;
         }
-        if (depth == 3) object_.reset();
-        if (depth == 2 && stack_.back().name == "objects") objects_read_ = true;
-        stack_.pop_back();
+        if (depth == 3) in_object_ = false;
+        if (depth == 2 && stack_[1].name == "objects") objects_read_ = true;
+        --depth_;
     }
 
     struct Frame {
         std::string name;
-        std::int64_t index = 0;
-        std::map<std::string, std::int64_t> children;
+        std::int64_t index = 0; // among its parent's children of the same name, from 1
+        std::vector<std::pair<std::string, std::int64_t>> children; // name -> count so far
     };
 
     Part part_;
@@ -287,22 +309,26 @@ private:
     bool done_ = false;
     bool objects_read_ = false;  // </objects> has been read
     bool stopped_early_ = false; // the objects pass stopped at <events>, after </objects>
+    bool events_first_ = false;  // an <events> came before </objects>: the events pass reads all
     Resume resume_;              // where it stopped
     bool utf8_ = true;           // no encoding declared, or UTF-8
-    std::int64_t base_line_ = 0, base_byte_ = 0; // the events pass's start in the file
     std::string refusal_;
-    std::vector<Frame> stack_;
+    std::vector<Frame> stack_; // frames [0, depth_) are the open elements; the rest are spare
+    std::size_t depth_ = 0;
     std::string type_;
-    std::optional<std::string> object_;
-    std::optional<OcelEvent> event_;
+    bool in_object_ = false; // inside an <object> with id and type, whose id is object_
+    std::string object_;
+    bool in_event_ = false; // inside an <event> with id, type and time, read into event_
+    OcelEvent event_;
     bool in_value_ = false;
-    std::string value_name_, value_time_, text_;
+    std::string value_name_, value_time_;
+    OcelValue value_; // the text of the <attribute> being read
 };
 
 class OcelXmlSource final : public RowSource {
 public:
     OcelXmlSource(const std::string& path, const RowSourceOptions& options)
-        : mapper_(options.source_zone), cancel_(options.cancel),
+        : path_(path), mapper_(options.source_zone), cancel_(options.cancel),
           objects_(XmlPass::Part::objects, mapper_, path),
           events_(XmlPass::Part::events, mapper_, path) {}
 
@@ -318,11 +344,15 @@ public:
             if (!more) return tl::unexpected(more.error());
             if (*more) return true;
             objects_done_ = true;
-            if (auto resume = objects_.resume_point())
-                if (auto ok = events_.skip_to(*resume); !ok) return tl::unexpected(ok.error());
+            if (auto resume = objects_.resume_point()) {
+                auto fast = OcelXmlEvents::open(mapper_, path_, resume->offset, resume->line);
+                if (!fast) return tl::unexpected(fast.error());
+                fast_events_ = std::move(*fast);
+            }
             mapper_.finish_objects(out);
             return true;
         }
+        if (fast_events_) return fast_events_->fill(out);
         return events_.fill(out);
     }
 
@@ -331,17 +361,23 @@ public:
     std::uint64_t raw_consumed() const override {
         // The objects pass is the first half of the progress, the events pass the second.
         if (!objects_done_) return objects_.reader().raw_consumed() / 2;
-        return raw_size() / 2 + events_.reader().raw_consumed() / 2;
+        return raw_size() / 2 + events_reader().raw_consumed() / 2;
     }
-    Digest raw_digest() const override { return events_.reader().raw_digest(); }
+    Digest raw_digest() const override { return events_reader().raw_digest(); }
     std::int64_t naive_times() const override { return mapper_.naive_times(); }
     std::int64_t zoned_times() const override { return mapper_.zoned_times(); }
     std::string mapping_json() const override { return R"({"model":"ocel2"})"; }
 
 private:
+    const SourceReader& events_reader() const {
+        return fast_events_ ? fast_events_->reader() : events_.reader();
+    }
+
+    std::string path_;
     OcelMapper mapper_;
     const std::atomic<bool>* cancel_;
     XmlPass objects_, events_;
+    std::unique_ptr<OcelXmlEvents> fast_events_; // the events pass when it may start at <events>
     bool objects_done_ = false;
 };
 

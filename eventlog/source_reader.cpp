@@ -17,6 +17,7 @@ struct SourceReader::Impl {
     bool gzip = false;
     bool raw_eof = false;
     bool stream_end = false;
+    bool hashing = true;
     std::uint64_t size = 0;
     std::uint64_t consumed = 0;
     Sha256 hasher;
@@ -38,10 +39,10 @@ struct SourceReader::Impl {
             if (got < 0) return fail(std::string("read failed: ") + std::strerror(errno), path);
             auto count = static_cast<std::size_t>(got);
             if (count == 0) {
-                if (!raw_eof) digest = hasher.finish();
+                if (!raw_eof && hashing) digest = hasher.finish();
                 raw_eof = true;
             } else {
-                hasher.update(std::span<const unsigned char>(out, count));
+                if (hashing) hasher.update(std::span<const unsigned char>(out, count));
                 consumed += count;
             }
             return count;
@@ -86,9 +87,10 @@ SourceReader::SourceReader(SourceReader&&) noexcept = default;
 SourceReader& SourceReader::operator=(SourceReader&&) noexcept = default;
 SourceReader::~SourceReader() = default;
 
-Result<SourceReader> SourceReader::open(const std::string& path) {
+Result<SourceReader> SourceReader::open(const std::string& path, Hashing hashing) {
     auto impl = std::make_unique<Impl>();
     impl->path = path;
+    impl->hashing = hashing == Hashing::on;
     impl->fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (impl->fd < 0)
         return fail(std::string("cannot open for reading: ") + std::strerror(errno), path);

@@ -13,8 +13,11 @@ namespace asof {
 // Reads a source file sequentially; never opens it for writing and never holds it whole.
 class SourceReader {
 public:
+    // Whether the raw bytes are hashed: off for a further pass over a file that another reader
+    // hashes (SHA-256 is a tenth of an XML parse).
+    enum class Hashing { on, off };
     // Opens `path` read-only and detects gzip by its magic bytes.
-    static Result<SourceReader> open(const std::string& path);
+    static Result<SourceReader> open(const std::string& path, Hashing hashing = Hashing::on);
     SourceReader(SourceReader&&) noexcept;
     SourceReader& operator=(SourceReader&&) noexcept;
     ~SourceReader();
@@ -25,7 +28,8 @@ public:
 
     std::uint64_t raw_size() const;     // the file's size on disk
     std::uint64_t raw_consumed() const; // raw bytes read so far (for progress)
-    // SHA-256 of the raw file bytes; valid once read() has returned 0.
+    // SHA-256 of the raw file bytes; valid once read() has returned 0 (all zero with
+    // Hashing::off).
     Digest raw_digest() const;
 
 private:

@@ -514,3 +514,126 @@ TEST_CASE("OCEL 2.0 XML: the events pass starts at <events>, with the file's lin
     CHECK_THAT(failure->message, Catch::Contains("malformed XML"));
     CHECK_THAT(failure->where, Catch::EndsWith(":11"));
 }
+
+TEST_CASE("OCEL 2.0 XML: the chunked events pass gives exactly what the expat pass gives",
+          "[ocel][xml]") {
+    // The same log twice: declared UTF-8 (the events are read in chunks with pugixml) and
+    // declared ISO-8859-1, all ASCII, the same length (expat reads the whole file). Enough
+    // events for several chunks, each with a trap: CDATA, entities, white space only, mixed
+    // and nested text, a comment holding markup, '>' in a value, CR LF, a reject, an element
+    // that is not an event, and a second <events> section.
+    std::string body =
+        "<log>\n"
+        "  <object-types><object-type name=\"box\"><attributes>"
+        "<attribute name=\"n\" type=\"integer\"/></attributes></object-type></object-types>\n"
+        "  <event-types><event-type name=\"load\"><attributes>"
+        "<attribute name=\"n\" type=\"integer\"/></attributes></event-type></event-types>\n"
+        "  <objects>\n"
+        "    <object id=\"b1\" type=\"box\"/><object id=\"b2\" type=\"box\"/>\n"
+        "  </objects>\n"
+        "  <events>\n";
+    for (int i = 0; i < 3000; ++i) {
+        std::string n = std::to_string(i);
+        std::string time = "2026-01-01T08:00:00Z";
+        body += "    <event id=\"e" + n + "\" type=\"load\" time=\"" + time +
+                "\">\n"
+                "      <attributes><attribute name=\"n\">" +
+                n +
+                "</attribute>"
+                "<attribute name=\"note\"><![CDATA[a <b> & c]]></attribute>"
+                "<attribute name=\"esc\">&amp; &#x41;&#66; &lt;</attribute>"
+                "<attribute name=\"blank\">   </attribute>"
+                "<attribute name=\"mixed\"> x <![CDATA[y]]> z<!-- c --> w\r\n</attribute>"
+                "<attribute name=\"nested\">a<b>c</b>d</attribute></attributes>\n"
+                "      <objects><relationship object-id=\"b" +
+                std::to_string(1 + i % 2) + "\" qualifier=\"q > " + n +
+                "\"/><relationship object-id=\"b9\"/>"
+                "<relationship object-id=\"b2\"/></objects>\n"
+                "    </event>\n"
+                "    <!-- <event id=\"fake\" type=\"load\" time=\"" +
+                time + "\"/> -->\n";
+        if (i % 500 == 0) body += "    <event id=\"x" + n + "\" type=\"load\"/>\n    <note/>\n";
+        if (i % 700 == 0)
+            body += "    <event id=\"s" + n + "\" type=\"load\" time=\"2026-01-01T09:00:00Z\"/>\n";
+    }
+    body += "  </events>\n  <events>\n"
+            "    <event id=\"late\" type=\"load\" time=\"2026-01-02T08:00:00Z\" a=\"x\tz\"/>\n"
+            "  </events>\n</log>\n";
+    TempDir dir;
+    write_file(dir.file("utf8.xmlocel"),
+               "<?xml version=\"1.0\" encoding=\"UTF-8\"     ?>\n" + body);
+    write_file(dir.file("latin.xmlocel"),
+               "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n" + body);
+    REQUIRE(body.size() > 3 * 512 * 1024);
+
+    Drained fast = drain_path(dir.file("utf8.xmlocel"), open_ocel_xml_source);
+    Drained whole = drain_path(dir.file("latin.xmlocel"), open_ocel_xml_source);
+    CHECK(fast.events.size() == 3000 + 5 + 1);
+    CHECK(fast.events == whole.events);
+    CHECK(fast.findings == whole.findings);
+    CHECK(fast.rejects == whole.rejects);
+    CHECK(fast.units == whole.units);
+    CHECK(fast.rejects.size() == 6);
+    CHECK(fast.rejects.back() == "/log/events[1]/event[2511]: an event needs id, type and time");
+    CHECK(fast.events[0] ==
+          "e0 2026-01-01T08:00:00Z load @box-b1 data={\"n\":0,\"note\":\"a <b> & c\","
+          "\"esc\":\"& AB <\",\"blank\":\"   \",\"mixed\":\" x y z w\\n\",\"nested\":\"acd\"} "
+          "meta={\"ocel:qualifier\":\"q > 0\"} +box-b2(<none>)");
+
+    // Lines and byte offsets of every event and reject agree too.
+    auto fast_source = open_ocel_xml_source(dir.file("utf8.xmlocel"), {});
+    auto whole_source = open_ocel_xml_source(dir.file("latin.xmlocel"), {});
+    REQUIRE(fast_source);
+    REQUIRE(whole_source);
+    Rows fast_rows = drain_rows(**fast_source), whole_rows = drain_rows(**whole_source);
+    REQUIRE(fast_rows.events.size() == whole_rows.events.size());
+    for (std::size_t i = 0; i < fast_rows.events.size(); ++i) {
+        INFO(i);
+        CHECK(fast_rows.events[i].line == whole_rows.events[i].line);
+        CHECK(fast_rows.events[i].byte_offset == whole_rows.events[i].byte_offset);
+    }
+    REQUIRE(fast_rows.rejects.size() == whole_rows.rejects.size());
+    for (std::size_t i = 0; i < fast_rows.rejects.size(); ++i) {
+        CHECK(fast_rows.rejects[i].line == whole_rows.rejects[i].line);
+        CHECK(fast_rows.rejects[i].byte_offset == whole_rows.rejects[i].byte_offset);
+    }
+}
+
+TEST_CASE("OCEL 2.0 XML: the chunked events pass refuses what expat refuses", "[ocel][xml]") {
+    const std::string head = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<log>\n"
+                             "  <objects><object id=\"b1\" type=\"box\"/></objects>\n"
+                             "  <events>\n"
+                             "    <event id=\"e1\" type=\"load\" time=\"2026-01-01T08:00:00Z\"/>\n";
+    TempDir dir;
+    auto failure = [&](const std::string& events) {
+        std::string path = dir.file("bad.xmlocel");
+        write_file(path, head + events);
+        auto source = open_ocel_xml_source(path, {});
+        REQUIRE(source);
+        std::optional<Error> error = read_failure(**source);
+        REQUIRE(error);
+        return *error;
+    };
+    Error entity =
+        failure("    <event id=\"e2\" type=\"&bomb;\" time=\"t\"/>\n  </events>\n</log>\n");
+    CHECK_THAT(entity.message, Catch::Contains("undefined entity"));
+    CHECK_THAT(entity.where, Catch::EndsWith(":6"));
+    Error utf8 =
+        failure("    <event id=\"e\xff\" type=\"load\" time=\"t\"/>\n  </events>\n</log>\n");
+    CHECK_THAT(utf8.message, Catch::Contains("not valid UTF-8"));
+    CHECK_THAT(utf8.where, Catch::EndsWith(":6"));
+    Error tags = failure("    <event id=\"e2\"><a></b></event>\n  </events>\n</log>\n");
+    CHECK_THAT(tags.message, Catch::Contains("malformed XML"));
+    CHECK_THAT(tags.where, Catch::EndsWith(":6"));
+    // An ampersand inside a comment or CDATA section is text, not a reference.
+    std::string path = dir.file("good.xmlocel");
+    write_file(path, head +
+                         "    <!-- a & b --><event id=\"e2\" type=\"load\" "
+                         "time=\"2026-01-01T08:00:00Z\"><attributes><attribute name=\"v\">"
+                         "<![CDATA[&x]]></attribute></attributes></event>\n  </events>\n</log>\n");
+    auto source = open_ocel_xml_source(path, {});
+    REQUIRE(source);
+    Rows rows = drain_rows(**source);
+    REQUIRE(rows.events.size() == 2);
+    CHECK(rows.events[1].data == std::optional<std::string>("{\"v\":\"&x\"}"));
+}
