@@ -637,3 +637,24 @@ TEST_CASE("OCEL 2.0 XML: the chunked events pass refuses what expat refuses", "[
     REQUIRE(rows.events.size() == 2);
     CHECK(rows.events[1].data == std::optional<std::string>("{\"v\":\"&x\"}"));
 }
+
+TEST_CASE("OCEL 2.0 XML: events before the objects are read as well as events after them",
+          "[ocel][xml]") {
+    // The objects pass stops at the <events> after </objects>; an earlier <events> section
+    // means the events pass must read the whole file rather than start there.
+    TempDir dir;
+    std::string path = dir.file("split.xmlocel");
+    write_file(path, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<log>\n"
+                     "  <events><event id=\"e1\" type=\"load\" time=\"2026-01-01T08:00:00Z\">"
+                     "<objects><relationship object-id=\"b1\"/></objects></event></events>\n"
+                     "  <objects><object id=\"b1\" type=\"box\"/></objects>\n"
+                     "  <events><event id=\"e2\" type=\"load\" time=\"2026-01-01T09:00:00Z\"/>"
+                     "</events>\n</log>\n");
+    auto source = open_ocel_xml_source(path, {});
+    REQUIRE(source);
+    Rows rows = drain_rows(**source);
+    REQUIRE(rows.events.size() == 2);
+    CHECK(rows.events[0].event_id == std::optional<std::string>("e1"));
+    CHECK(rows.events[0].stream == "box-b1");
+    CHECK(rows.events[1].event_id == std::optional<std::string>("e2"));
+}
