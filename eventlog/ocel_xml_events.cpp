@@ -95,7 +95,7 @@ struct OcelXmlEvents::Parsed {
     std::int64_t offset = 0; // the chunk's first byte in the file
     std::optional<LineCounter> lines;
     // Children of the section read so far, by name (their index in element paths).
-    std::vector<std::pair<std::string, std::int64_t>> children;
+    NameCounts children;
     OcelEvent event; // reused: its lists keep their capacity
 };
 
@@ -171,10 +171,7 @@ Result<bool> OcelXmlEvents::fill(RowBatch& out) {
         parsed.next = element.next_sibling();
         if (element.type() != pugi::node_element) continue;
         const char* name = element.name();
-        auto sibling = std::find_if(parsed.children.begin(), parsed.children.end(),
-                                    [&](const auto& seen) { return seen.first == name; });
-        if (sibling == parsed.children.end()) sibling = parsed.children.insert(sibling, {name, 0});
-        const std::int64_t index = ++sibling->second;
+        const std::int64_t index = parsed.children.add(name);
         if (parsed.section != "events" || std::strcmp(name, "event") != 0) continue;
 
         ++out.units;

@@ -10,6 +10,7 @@
 #include "eventlog/ocel_rows.hpp"
 #include "eventlog/ocel_xml_events.hpp"
 #include "eventlog/source_reader.hpp"
+#include "eventlog/xml_chunks.hpp"
 
 #include <expat.h>
 
@@ -168,14 +169,7 @@ private:
     // Enters element `name`: counts it among its parent's children of that name (the index in
     // its path) and reuses the frame's storage.
     void push(const char* name) {
-        std::int64_t index = 0;
-        if (depth_ > 0) {
-            auto& siblings = stack_[depth_ - 1].children;
-            auto same = std::find_if(siblings.begin(), siblings.end(),
-                                     [&](const auto& child) { return child.first == name; });
-            if (same == siblings.end()) same = siblings.insert(same, {name, 0});
-            index = ++same->second;
-        }
+        const std::int64_t index = depth_ > 0 ? stack_[depth_ - 1].children.add(name) : 0;
         if (stack_.size() == depth_) stack_.emplace_back();
         Frame& frame = stack_[depth_++];
         frame.name.assign(name);
@@ -297,7 +291,7 @@ private:
     struct Frame {
         std::string name;
         std::int64_t index = 0; // among its parent's children of the same name, from 1
-        std::vector<std::pair<std::string, std::int64_t>> children; // name -> count so far
+        NameCounts children;    // of its children seen so far
     };
 
     Part part_;

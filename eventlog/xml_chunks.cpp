@@ -15,15 +15,27 @@ bool is_xml_space(char c) {
 
 } // namespace
 
-std::int64_t LineCounter::line_at(std::size_t position) {
-    const char* data = text_.data();
-    for (const char* at = data + counted_; at < data + position;) {
-        auto* newline = static_cast<const char*>(
-            std::memchr(at, '\n', static_cast<std::size_t>(data + position - at)));
+std::int64_t count_newlines(const char* from, const char* to) {
+    std::int64_t count = 0;
+    while (from < to) {
+        auto* newline =
+            static_cast<const char*>(std::memchr(from, '\n', static_cast<std::size_t>(to - from)));
         if (!newline) break;
-        ++line_;
-        at = newline + 1;
+        ++count;
+        from = newline + 1;
     }
+    return count;
+}
+
+std::int64_t NameCounts::add(std::string_view name) {
+    auto seen = std::find_if(counts_.begin(), counts_.end(),
+                             [&](const auto& count) { return count.first == name; });
+    if (seen == counts_.end()) seen = counts_.insert(seen, {std::string(name), 0});
+    return ++seen->second;
+}
+
+std::int64_t LineCounter::line_at(std::size_t position) {
+    line_ += count_newlines(text_.data() + counted_, text_.data() + position);
     counted_ = position;
     return line_;
 }
@@ -38,10 +50,11 @@ XmlChunker::XmlChunker(SourceReader& reader, std::string path, std::string root,
 }
 
 std::string XmlChunker::where(std::size_t position) {
-    // Count lines up to `position` without moving the counter (errors end the scan anyway).
-    std::int64_t line = counted_line_;
-    for (std::size_t i = counted_; i < position && i < buffer_.size(); ++i)
-        line += buffer_[i] == '\n';
+    // Counted without moving the counter (a failure ends the scan anyway).
+    const std::size_t end = std::min(position, buffer_.size());
+    const std::int64_t line =
+        counted_line_ +
+        (end > counted_ ? count_newlines(buffer_.data() + counted_, buffer_.data() + end) : 0);
     return path_ + ":" + std::to_string(line);
 }
 
@@ -50,13 +63,7 @@ tl::unexpected<Error> XmlChunker::malformed(const std::string& what, std::size_t
 }
 
 XmlChunker::Chunk XmlChunker::make_chunk(std::size_t from, std::size_t to) {
-    for (const char* at = buffer_.data() + counted_; at < buffer_.data() + from;) {
-        auto* newline = static_cast<const char*>(
-            std::memchr(at, '\n', static_cast<std::size_t>(buffer_.data() + from - at)));
-        if (!newline) break;
-        ++counted_line_;
-        at = newline + 1;
-    }
+    counted_line_ += count_newlines(buffer_.data() + counted_, buffer_.data() + from);
     counted_ = from;
     return {section_, section_index_, std::string_view(buffer_).substr(from, to - from),
             buffer_offset_ + static_cast<std::int64_t>(from), counted_line_};
@@ -208,11 +215,7 @@ Result<std::optional<XmlChunker::Chunk>> XmlChunker::next() {
                     cut_ = end;
             } else {
                 section_.assign(name);
-                auto count = std::find_if(section_counts_.begin(), section_counts_.end(),
-                                          [&](const auto& seen) { return seen.first == name; });
-                if (count == section_counts_.end())
-                    count = section_counts_.insert(count, {section_, 0});
-                section_index_ = ++count->second;
+                section_index_ = section_counts_.add(name);
                 if (!self_closing) {
                     depth_ = 1;
                     begin_ = cut_ = end;

@@ -18,6 +18,21 @@
 
 namespace asof {
 
+// The number of '\n' in [from, to).
+std::int64_t count_newlines(const char* from, const char* to);
+
+// How many elements of each name were seen among one parent's children: the index of a child
+// in an element path ("event[12]"). Few distinct names, so a flat list.
+class NameCounts {
+public:
+    // Counts one more element named `name`; returns its index among those, from 1.
+    std::int64_t add(std::string_view name);
+    void clear() { counts_.clear(); }
+
+private:
+    std::vector<std::pair<std::string, std::int64_t>> counts_;
+};
+
 // Lines of positions in a text, counted incrementally: positions asked for must not decrease.
 class LineCounter {
 public:
@@ -73,7 +88,7 @@ private:
     int depth_ = 0;         // 0 in the root, 1 in a section, 2 and more in a section's child
     std::string section_;
     std::int64_t section_index_ = 0;
-    std::vector<std::pair<std::string, std::int64_t>> section_counts_;
+    NameCounts section_counts_;
     bool root_closed_ = false, eof_ = false;
 };
 
