@@ -1,14 +1,15 @@
-// OCEL 2.0 XML as a RowSource, streamed in two passes over the file. The first (expat) reads the
-// types and objects (objects may follow events in a file, and dangling links can only be told
-// once every object is known) and stops at <events> when the objects came first, as the schema
-// orders them. The second reads the events: from that <events> on, in chunks parsed with pugixml
-// (ocel_xml_events.hpp; the bytes before it are read for the digest, not parsed twice), or with
-// expat over the whole file when the objects came later or the file is not UTF-8. Memory grows
-// with the objects (ids and stream names), not with the events. Entity declarations (XML bombs)
-// are refused.
+// OCEL 2.0 XML as a RowSource. In a UTF-8 file whose type declarations and objects come before
+// the events, as the schema orders them, expat reads the types and stops at <objects>, and the
+// chunked pass (ocel_xml_chunked.hpp: chunks of whole elements parsed with pugixml) reads the
+// objects and then the events in one forward pass. Otherwise two expat passes: the first reads
+// the types and objects (objects may follow events, and dangling links can only be told once
+// every object is known; it stops at <events> after the objects, where the chunked pass takes
+// the events over, in a UTF-8 file), the second the events. The bytes a pass skips are read for
+// the digest, not parsed again. Memory grows with the objects (ids and stream names), not with
+// the events. Entity declarations (XML bombs) are refused.
 #include "eventlog/json_text.hpp"
 #include "eventlog/ocel_rows.hpp"
-#include "eventlog/ocel_xml_events.hpp"
+#include "eventlog/ocel_xml_chunked.hpp"
 #include "eventlog/source_reader.hpp"
 #include "eventlog/xml_chunks.hpp"
 
@@ -39,9 +40,11 @@ std::optional<std::string> optional_text(const char* text) {
 class XmlPass {
 public:
     enum class Part { objects, events };
-    // Where the events begin: the byte offset and line of <events> in the (decompressed) file.
+    // Where the chunked pass may begin: the byte offset and line of <objects> (when the types
+    // were read before it) or of <events> (after the objects) in the (decompressed) file.
     struct Resume {
         std::int64_t offset = 0, line = 1;
+        bool at_objects = false;
     };
 
     XmlPass(Part part, OcelMapper& mapper, std::string path)
@@ -68,9 +71,9 @@ public:
         return {};
     }
 
-    // After the objects pass stopped at <events> (objects first, as the schema orders them, and
-    // no events before them): where the events pass may start instead of parsing the types and
-    // objects again. Only for UTF-8 files.
+    // After the objects pass stopped early (at <objects> after both type sections, or at
+    // <events> after the objects; no events before the objects): where the chunked pass may
+    // start instead of parsing what this pass read again. Only for UTF-8 files.
     std::optional<Resume> resume_point() const {
         if (!stopped_early_ || !utf8_ || events_first_) return std::nullopt;
         return resume_;
@@ -187,11 +190,14 @@ private:
         const std::string& element = stack_[depth - 1].name;
         if (part_ == Part::objects && depth == 2 && element == "events" && !objects_read_)
             events_first_ = true;
-        if (part_ == Part::objects && depth == 2 && element == "events" && objects_read_) {
-            // The schema puts the types and the objects before the events: this pass is done
-            // (the events pass reads the rest, and checks it is well-formed).
+        const bool types_read = object_types_read_ && event_types_read_;
+        if (part_ == Part::objects && depth == 2 &&
+            ((element == "events" && objects_read_ && utf8_) ||
+             (element == "objects" && types_read && !events_first_ && utf8_))) {
+            // The schema puts the types, then the objects, then the events: this pass is done
+            // (the chunked pass reads the rest, and checks it is well-formed).
             stopped_early_ = true;
-            resume_ = Resume{byte_index(), line()};
+            resume_ = Resume{byte_index(), line(), element == "objects"};
             XML_StopParser(parser_, XML_FALSE);
             return;
         }
@@ -285,6 +291,8 @@ private:
         }
         if (depth == 3) in_object_ = false;
         if (depth == 2 && stack_[1].name == "objects") objects_read_ = true;
+        if (depth == 2 && stack_[1].name == "object-types") object_types_read_ = true;
+        if (depth == 2 && stack_[1].name == "event-types") event_types_read_ = true;
         --depth_;
     }
 
@@ -303,9 +311,10 @@ private:
     bool done_ = false;
     bool objects_read_ = false;  // </objects> has been read
     bool stopped_early_ = false; // the objects pass stopped at <events>, after </objects>
-    bool events_first_ = false;  // an <events> came before </objects>: the events pass reads all
-    Resume resume_;              // where it stopped
-    bool utf8_ = true;           // no encoding declared, or UTF-8
+    bool object_types_read_ = false, event_types_read_ = false; // their </...-types> read
+    bool events_first_ = false; // an <events> came before </objects>: the events pass reads all
+    Resume resume_;             // where it stopped
+    bool utf8_ = true;          // no encoding declared, or UTF-8
     std::string refusal_;
     std::vector<Frame> stack_; // frames [0, depth_) are the open elements; the rest are spare
     std::size_t depth_ = 0;
@@ -339,21 +348,29 @@ public:
             if (*more) return true;
             objects_done_ = true;
             if (auto resume = objects_.resume_point()) {
-                auto fast = OcelXmlEvents::open(mapper_, path_, resume->offset, resume->line);
+                auto fast = OcelXmlChunked::open(mapper_, path_, resume->offset, resume->line,
+                                                 !resume->at_objects);
                 if (!fast) return tl::unexpected(fast.error());
-                fast_events_ = std::move(*fast);
+                chunked_ = std::move(*fast);
+                // From <objects> on, the chunked pass reads the objects and tells the relations.
+                if (resume->at_objects) {
+                    one_pass_ = true;
+                    return true;
+                }
             }
             mapper_.finish_objects(out);
             return true;
         }
-        if (fast_events_) return fast_events_->fill(out);
+        if (chunked_) return chunked_->fill(out);
         return events_.fill(out);
     }
 
     std::string format() const override { return "ocel-xml"; }
     std::uint64_t raw_size() const override { return events_.reader().raw_size(); }
     std::uint64_t raw_consumed() const override {
-        // The objects pass is the first half of the progress, the events pass the second.
+        // The objects pass is the first half of the progress, the events pass the second; one
+        // chunked pass from <objects> on (the types before it are little) is all of it.
+        if (one_pass_) return chunked_->reader().raw_consumed();
         if (!objects_done_) return objects_.reader().raw_consumed() / 2;
         return raw_size() / 2 + events_reader().raw_consumed() / 2;
     }
@@ -364,15 +381,16 @@ public:
 
 private:
     const SourceReader& events_reader() const {
-        return fast_events_ ? fast_events_->reader() : events_.reader();
+        return chunked_ ? chunked_->reader() : events_.reader();
     }
 
     std::string path_;
     OcelMapper mapper_;
     const std::atomic<bool>* cancel_;
     XmlPass objects_, events_;
-    std::unique_ptr<OcelXmlEvents> fast_events_; // the events pass when it may start at <events>
+    std::unique_ptr<OcelXmlChunked> chunked_; // the rest of the file, from <objects> or <events>
     bool objects_done_ = false;
+    bool one_pass_ = false; // the chunked pass reads the objects and the events
 };
 
 } // namespace

@@ -519,8 +519,8 @@ TEST_CASE("OCEL 2.0 XML: the chunked events pass gives exactly what the expat pa
           "[ocel][xml]") {
     // The same log twice: declared UTF-8 (the events are read in chunks with pugixml) and
     // declared ISO-8859-1, all ASCII, the same length (expat reads the whole file). Enough
-    // events for several chunks, each with a trap: CDATA, entities, white space only, mixed
-    // and nested text, a comment holding markup, '>' in a value, CR LF, a reject, an element
+    // objects and events for several chunks, each with a trap: CDATA, entities, white space only,
+    // mixed and nested text, a comment holding markup, '>' in a value, CR LF, a reject, an element
     // that is not an event, and a second <events> section.
     std::string body =
         "<log>\n"
@@ -529,9 +529,30 @@ TEST_CASE("OCEL 2.0 XML: the chunked events pass gives exactly what the expat pa
         "  <event-types><event-type name=\"load\"><attributes>"
         "<attribute name=\"n\" type=\"integer\"/></attributes></event-type></event-types>\n"
         "  <objects>\n"
-        "    <object id=\"b1\" type=\"box\"/><object id=\"b2\" type=\"box\"/>\n"
-        "  </objects>\n"
-        "  <events>\n";
+        "    <object id=\"b1\" type=\"box\"/><object id=\"b2\" type=\"box\"/>\n";
+    // Objects with the same traps, and rejects: a bad time, a repeated id, a missing type.
+    for (int i = 0; i < 2000; ++i) {
+        std::string n = std::to_string(i);
+        body += "    <object id=\"o" + n +
+                "\" type=\"box\">\n"
+                "      <attributes><attribute name=\"n\" time=\"1970-01-01T00:00:00Z\">" +
+                n +
+                "</attribute><attribute name=\"note\" time=\"2026-01-01T07:00:00Z\">"
+                "<![CDATA[a <b>]]> &amp; <i>c</i></attribute>"
+                "<attribute name=\"n\" time=\"" +
+                (i % 400 == 0 ? "soon" : "2026-01-01T07:30:00Z") + "\">" + n +
+                "</attribute></attributes>\n"
+                "      <objects><relationship object-id=\"b1\" qualifier=\"in > " +
+                n +
+                "\"/>"
+                "<relationship object-id=\"nowhere\"/></objects>\n"
+                "    </object>\n"
+                "    <!-- <object id=\"fake\" type=\"box\"/> -->\n";
+        if (i % 600 == 0)
+            body += "    <object id=\"o" + n + "\" type=\"box\"/><object id=\"t" + n + "\"/>\n";
+    }
+    body += "  </objects>\n"
+            "  <events>\n";
     for (int i = 0; i < 3000; ++i) {
         std::string n = std::to_string(i);
         std::string time = "2026-01-01T08:00:00Z";
@@ -570,10 +591,21 @@ TEST_CASE("OCEL 2.0 XML: the chunked events pass gives exactly what the expat pa
     Drained whole = drain_path(dir.file("latin.xmlocel"), open_ocel_xml_source);
     CHECK(fast.events.size() == 3000 + 5 + 1);
     CHECK(fast.events == whole.events);
+    CHECK(fast.streams == whole.streams);
+    CHECK(fast.attributes == whole.attributes);
+    CHECK(fast.relations == whole.relations);
+    CHECK(fast.streams.size() == 2002);
+    CHECK(fast.attributes.size() == 6000 - 5);
+    CHECK(fast.relations.size() == 2000);
     CHECK(fast.findings == whole.findings);
     CHECK(fast.rejects == whole.rejects);
     CHECK(fast.units == whole.units);
-    CHECK(fast.rejects.size() == 6);
+    CHECK(fast.rejects.size() == 5 + 4 + 4 + 6);
+    CHECK(fast.rejects.front() ==
+          "/log/objects[1]/object[3]/attributes[1]/attribute[3]: attribute n of o0: bad time: "
+          "expected a 4-digit year at character 1 in \"soon\"");
+    CHECK(fast.rejects[1] == "/log/objects[1]/object[4]: object id o0 is declared twice");
+    CHECK(fast.rejects[2] == "/log/objects[1]/object[5]: an object needs id and type");
     CHECK(fast.rejects.back() == "/log/events[1]/event[2511]: an event needs id, type and time");
     CHECK(fast.events[0] ==
           "e0 2026-01-01T08:00:00Z load @box-b1 data={\"n\":0,\"note\":\"a <b> & c\","
@@ -657,4 +689,26 @@ TEST_CASE("OCEL 2.0 XML: events before the objects are read as well as events af
     CHECK(rows.events[0].event_id == std::optional<std::string>("e1"));
     CHECK(rows.events[0].stream == "box-b1");
     CHECK(rows.events[1].event_id == std::optional<std::string>("e2"));
+}
+
+TEST_CASE("OCEL 2.0 XML: objects after the events are rejects, not dropped in silence",
+          "[ocel][xml]") {
+    // In a UTF-8 file the objects and events are read in one forward pass; an object that only
+    // comes after the events cannot be linked to them, so it is a reject with its place.
+    TempDir dir;
+    std::string path = dir.file("late.xmlocel");
+    write_file(path, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<log>\n"
+                     "  <object-types/><event-types/>\n"
+                     "  <objects><object id=\"b1\" type=\"box\"/></objects>\n"
+                     "  <events><event id=\"e1\" type=\"load\" time=\"2026-01-01T08:00:00Z\">"
+                     "<objects><relationship object-id=\"b2\"/></objects></event></events>\n"
+                     "  <objects><object id=\"b2\" type=\"box\"/></objects>\n</log>\n");
+    auto source = open_ocel_xml_source(path, {});
+    REQUIRE(source);
+    Drained rows = drain(**source);
+    REQUIRE(rows.events.size() == 1);
+    CHECK_THAT(rows.findings.at(0), Catch::Contains("links object b2"));
+    REQUIRE(rows.rejects.size() == 1);
+    CHECK(rows.rejects[0] == "/log/objects[2]/object[1]: object b2 comes after the events and is "
+                             "not read (OCEL 2.0 puts the objects before the events)");
 }
