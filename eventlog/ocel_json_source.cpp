@@ -89,7 +89,12 @@ public:
     Result<bool> next(RowBatch& out) override {
         if (cancel_ && cancel_->load()) return fail("cancelled");
         std::int64_t units = 0;
-        auto full = [&] { return ++units < static_cast<std::int64_t>(batch_units); };
+        // A batch holds about batch_units elements or attribute values (an object brings a
+        // dozen), so that the queued batches bound memory.
+        auto full = [&] {
+            return ++units < static_cast<std::int64_t>(batch_units) &&
+                   out.attributes.size() < batch_units;
+        };
         if (!objects_done_) {
             auto more =
                 objects_->run({"objects"}, "events", [&](const JsonSections::Element& item) {

@@ -166,7 +166,10 @@ Result<bool> OcelXmlChunked::load_chunk() {
 Result<bool> OcelXmlChunked::fill(RowBatch& out) {
     Parsed& parsed = *parsed_;
     const std::int64_t start = out.units;
-    while (out.units - start < batch_units) {
+    // A batch holds about batch_units events or attribute values (an object brings a dozen),
+    // so that the queued batches bound memory.
+    while (out.units - start < batch_units &&
+           out.attributes.size() < static_cast<std::size_t>(batch_units)) {
         if (!parsed.next) {
             auto loaded = load_chunk();
             if (!loaded) return tl::unexpected(loaded.error());
