@@ -7,8 +7,14 @@ static constexpr char hex_digits[] = "0123456789abcdef";
 
 void append_json_string(std::string& out, std::string_view text) {
     out.push_back('"');
-    for (char c : text) {
-        auto byte = static_cast<unsigned char>(c);
+    // Runs of characters that need no escape are copied whole.
+    std::size_t run = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte >= 0x20 && c != '"' && c != '\\') continue;
+        out.append(text.data() + run, i - run);
+        run = i + 1;
         switch (c) {
         case '"':
             out += "\\\"";
@@ -32,15 +38,12 @@ void append_json_string(std::string& out, std::string_view text) {
             out += "\\f";
             break;
         default:
-            if (byte < 0x20) {
-                out += "\\u00";
-                out.push_back(hex_digits[byte >> 4]);
-                out.push_back(hex_digits[byte & 0xf]);
-            } else {
-                out.push_back(c);
-            }
+            out += "\\u00";
+            out.push_back(hex_digits[byte >> 4]);
+            out.push_back(hex_digits[byte & 0xf]);
         }
     }
+    out.append(text.data() + run, text.size() - run);
     out.push_back('"');
 }
 

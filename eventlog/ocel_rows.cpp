@@ -9,16 +9,6 @@
 namespace asof {
 namespace {
 
-// Writes the declared_ key of an attribute into `key`.
-void declared_key(bool of_object, const std::string& type, const std::string& name,
-                  std::string& key) {
-    key.assign(of_object ? "o" : "e");
-    key += '\x1f';
-    key += type;
-    key += '\x1f';
-    key += name;
-}
-
 // A time within a day of the epoch: OCEL's mark of an initial value (the specification writes
 // 1970-01-01T00:00:00Z; exports that wrote it in local time land a few hours off).
 bool is_epoch_mark(Timestamp t) {
@@ -59,9 +49,22 @@ void OcelMapper::declare_attribute(bool of_object, const std::string& type, cons
         reading = Declared::boolean;
     else if (declared == "time" || declared == "date")
         reading = Declared::time;
-    std::string key;
-    declared_key(of_object, type, name, key);
-    declared_[key] = reading;
+    declared_[of_object][type][name] = reading;
+    last_readings_ = nullptr; // the maps may have moved
+}
+
+OcelMapper::Declared OcelMapper::declared(bool of_object, const std::string& type,
+                                          const std::string& name) const {
+    if (!last_readings_ || last_of_object_ != of_object || last_type_ != type) {
+        const auto& types = declared_[of_object];
+        auto found = types.find(type);
+        static const Readings none;
+        last_readings_ = found == types.end() ? &none : &found->second;
+        last_of_object_ = of_object;
+        last_type_ = type;
+    }
+    auto reading = last_readings_->find(name);
+    return reading == last_readings_->end() ? Declared::text : reading->second;
 }
 
 DeclaredStream OcelMapper::object_stream(const std::string& type, const std::string& id) {
@@ -82,9 +85,7 @@ std::string OcelMapper::typed_value(bool of_object, const std::string& type,
 
 void OcelMapper::append_typed_value(std::string& out, bool of_object, const std::string& type,
                                     const std::string& name, const OcelValue& value) const {
-    declared_key(of_object, type, name, key_buffer_);
-    auto found = declared_.find(key_buffer_);
-    const Declared declared = found == declared_.end() ? Declared::text : found->second;
+    const Declared declared = this->declared(of_object, type, name);
     if (!value.is_text) {
         // SQLite has no boolean: a BOOLEAN column holds the integers 0 and 1.
         if (declared == Declared::boolean && (value.text == "0" || value.text == "1"))

@@ -97,9 +97,15 @@ private:
     };
     // How a declared attribute type reads its values.
     enum class Declared : unsigned char { text, number, boolean, time };
+    using Readings = std::unordered_map<std::string, Declared>; // attribute name -> reading
+    // The reading of `name` of `type` (text when undeclared).
+    Declared declared(bool of_object, const std::string& type, const std::string& name) const;
     const date::time_zone* zone_;
-    std::unordered_map<std::string, Declared> declared_; // "o\x1ftype\x1fname" -> its reading
-    mutable std::string key_buffer_; // typed_value's lookup key, kept to spare an allocation
+    std::unordered_map<std::string, Readings> declared_[2]; // [of_object][type]
+    // The last type looked up, whose readings the next value most often needs again.
+    mutable bool last_of_object_ = false;
+    mutable std::string last_type_;
+    mutable const Readings* last_readings_ = nullptr;
     struct Object {
         std::string stream, type; // its stream's name and its OCEL type
     };
