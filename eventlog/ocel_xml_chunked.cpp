@@ -53,19 +53,24 @@ bool known_reference(std::string_view text, std::size_t at) {
     return i > digits && i < rest.size() && rest[i] == ';';
 }
 
-// The first '&' of `text` outside comments and CDATA sections that starts no known reference,
-// or npos.
+// The first '&' of `text` outside comments, CDATA sections and processing instructions that
+// starts no known reference, or npos.
 std::size_t first_unknown_reference(std::string_view text) {
-    std::size_t markup = text.find("<!");
+    auto next_markup = [&](std::size_t from) {
+        return std::min(text.find("<!", from), text.find("<?", from));
+    };
+    std::size_t markup = next_markup(0);
     for (std::size_t at = text.find('&'); at != std::string_view::npos;
          at = text.find('&', at + 1)) {
         while (markup != std::string_view::npos && markup < at) {
-            // A comment or CDATA section starts before this '&': skip past its end.
-            std::string_view closer = text.substr(markup, 4) == "<!--" ? "-->" : "]]>";
-            std::size_t end = text.find(closer, markup);
+            // Markup whose text may hold a bare '&' starts before this one: skip past its end.
+            std::string_view closer = text[markup + 1] == '?'            ? "?>"
+                                      : text.substr(markup, 4) == "<!--" ? "-->"
+                                                                         : "]]>";
+            std::size_t end = text.find(closer, markup + 2);
             if (end == std::string_view::npos) return std::string_view::npos; // the parser says
             if (end > at) at = end;
-            markup = text.find("<!", end);
+            markup = next_markup(end);
         }
         if (text[at] == '&' && !known_reference(text, at)) return at;
     }
@@ -126,11 +131,11 @@ OcelXmlChunked::open(OcelMapper& mapper, const std::string& path, std::int64_t o
         if (*got == 0) return fail("the file ended before the section it was to start at", path);
         left -= static_cast<std::int64_t>(*got);
     }
-    std::unique_ptr<OcelXmlChunked> events(
+    std::unique_ptr<OcelXmlChunked> pass(
         new OcelXmlChunked(mapper, std::move(*reader), path, objects_done));
-    events->chunker_ =
-        std::make_unique<XmlChunker>(events->reader_, path, "log", offset, line, chunk_bytes);
-    return events;
+    pass->chunker_ =
+        std::make_unique<XmlChunker>(pass->reader_, path, "log", offset, line, chunk_bytes);
+    return pass;
 }
 
 // Reads and parses the next chunk; false at the end of the file.

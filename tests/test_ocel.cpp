@@ -657,10 +657,11 @@ TEST_CASE("OCEL 2.0 XML: the chunked events pass refuses what expat refuses", "[
     Error tags = failure("    <event id=\"e2\"><a></b></event>\n  </events>\n</log>\n");
     CHECK_THAT(tags.message, Catch::Contains("malformed XML"));
     CHECK_THAT(tags.where, Catch::EndsWith(":6"));
-    // An ampersand inside a comment or CDATA section is text, not a reference.
+    // An ampersand inside a comment, CDATA section or processing instruction is not a
+    // reference.
     std::string path = dir.file("good.xmlocel");
     write_file(path, head +
-                         "    <!-- a & b --><event id=\"e2\" type=\"load\" "
+                         "    <!-- a & b --><?note x & y?><event id=\"e2\" type=\"load\" "
                          "time=\"2026-01-01T08:00:00Z\"><attributes><attribute name=\"v\">"
                          "<![CDATA[&x]]></attribute></attributes></event>\n  </events>\n</log>\n");
     auto source = open_ocel_xml_source(path, {});
