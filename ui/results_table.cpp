@@ -168,19 +168,28 @@ void draw_results_table(ConsoleState& state) {
     ImGuiTableFlags flags = ImGuiTableFlags_ScrollY | ImGuiTableFlags_ScrollX |
                             ImGuiTableFlags_BordersOuter | ImGuiTableFlags_BordersV |
                             ImGuiTableFlags_Resizable | ImGuiTableFlags_Sortable;
-    if (!ImGui::BeginTable("results", 6, flags)) return;
-    ImGui::TableSetupScrollFreeze(0, 1);
     // Widths from typical content, not from the first rows (which may not have arrived yet).
     auto width = [](const char* sample) { return ImGui::CalcTextSize(sample).x; };
-    ImGui::TableSetupColumn("time",
-                            ImGuiTableColumnFlags_DefaultSort | ImGuiTableColumnFlags_WidthFixed,
-                            width("2026-04-15 11:30:00.500000 +02:00"));
-    ImGui::TableSetupColumn("stream", ImGuiTableColumnFlags_WidthFixed,
-                            width("discrepancy-4721__"));
-    ImGui::TableSetupColumn("type", ImGuiTableColumnFlags_WidthFixed,
-                            width("DiscrepancyResolved_"));
-    ImGui::TableSetupColumn("version", ImGuiTableColumnFlags_WidthFixed, width("version__"));
-    ImGui::TableSetupColumn("actor", ImGuiTableColumnFlags_WidthFixed, width("billing-batch_"));
+    const float time_width = width("2026-04-15 11:30:00.500000 +02:00");
+    const float stream_width = width("discrepancy-4721__");
+    const float type_width = width("DiscrepancyResolved_");
+    const float version_width = width("version__");
+    const float actor_width = width("billing-batch_");
+    // The summary keeps room for a readable start in a narrow pane: the table scrolls
+    // sideways instead of squeezing it to a few letters.
+    const float summary_min = width("amount=1840 currency=\"EUR\" assignee=\"bob\"");
+    const float fixed = time_width + stream_width + type_width + version_width + actor_width;
+    const float inner_width =
+        std::max(ImGui::GetContentRegionAvail().x,
+                 fixed + summary_min + 6 * ImGui::GetStyle().CellPadding.x * 2);
+    if (!ImGui::BeginTable("results", 6, flags, ImVec2(0, 0), inner_width)) return;
+    ImGui::TableSetupScrollFreeze(0, 1);
+    ImGui::TableSetupColumn(
+        "time", ImGuiTableColumnFlags_DefaultSort | ImGuiTableColumnFlags_WidthFixed, time_width);
+    ImGui::TableSetupColumn("stream", ImGuiTableColumnFlags_WidthFixed, stream_width);
+    ImGui::TableSetupColumn("type", ImGuiTableColumnFlags_WidthFixed, type_width);
+    ImGui::TableSetupColumn("version", ImGuiTableColumnFlags_WidthFixed, version_width);
+    ImGui::TableSetupColumn("actor", ImGuiTableColumnFlags_WidthFixed, actor_width);
     ImGui::TableSetupColumn("summary",
                             ImGuiTableColumnFlags_WidthStretch | ImGuiTableColumnFlags_NoSort);
     ImGui::TableHeadersRow();
