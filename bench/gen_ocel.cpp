@@ -33,9 +33,32 @@ template <class Fn> void each_attribute(const OcelModel& model, const MappedEven
             }
 }
 
-class JsonWriter final : public OcelWriter {
+// A writer of a text form: the document grows in out_ and goes to the sink a MiB at a time.
+class TextOcelWriter : public OcelWriter {
+protected:
+    explicit TextOcelWriter(Sink& sink) : sink_(sink) {}
+
+    void flush_some() {
+        if (out_.size() < (1u << 20)) return;
+        sink_.write(out_);
+        out_.clear();
+    }
+
+    // Closes the document with `closer` and writes what is left.
+    bool finish(const char* closer) {
+        out_ += closer;
+        sink_.write(out_);
+        out_.clear();
+        return true;
+    }
+
+    Sink& sink_;
+    std::string out_;
+};
+
+class JsonWriter final : public TextOcelWriter {
 public:
-    explicit JsonWriter(Sink& sink) : sink_(sink) {}
+    explicit JsonWriter(Sink& sink) : TextOcelWriter(sink) {}
 
     bool begin(const OcelModel& model) override {
         out_ = "{\"objectTypes\":[";
@@ -111,12 +134,7 @@ public:
         return true;
     }
 
-    bool end() override {
-        out_ += "\n]}\n";
-        sink_.write(out_);
-        out_.clear();
-        return true;
-    }
+    bool end() override { return finish("\n]}\n"); }
 
 private:
     void types(const std::vector<TypeDecl>& types) {
@@ -148,20 +166,12 @@ private:
         out_ += ']';
     }
 
-    void flush_some() {
-        if (out_.size() < (1u << 20)) return;
-        sink_.write(out_);
-        out_.clear();
-    }
-
-    Sink& sink_;
-    std::string out_;
     bool first_event_ = true;
 };
 
-class XmlWriter final : public OcelWriter {
+class XmlWriter final : public TextOcelWriter {
 public:
-    explicit XmlWriter(Sink& sink) : sink_(sink) {}
+    explicit XmlWriter(Sink& sink) : TextOcelWriter(sink) {}
 
     bool begin(const OcelModel& model) override {
         out_ = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -242,12 +252,7 @@ public:
         return true;
     }
 
-    bool end() override {
-        out_ += "  </events>\n</log>\n";
-        sink_.write(out_);
-        out_.clear();
-        return true;
-    }
+    bool end() override { return finish("  </events>\n</log>\n"); }
 
 private:
     void types(const char* what, const std::vector<TypeDecl>& types) {
@@ -276,15 +281,6 @@ private:
         put_xml_escaped(out_, qualifier);
         out_ += "\"/>\n";
     }
-
-    void flush_some() {
-        if (out_.size() < (1u << 20)) return;
-        sink_.write(out_);
-        out_.clear();
-    }
-
-    Sink& sink_;
-    std::string out_;
 };
 
 } // namespace

@@ -105,6 +105,7 @@ public:
         return !done_;
     }
 
+    bool opened() const { return reader_.has_value(); }
     const SourceReader& reader() const { return *reader_; }
 
 private:
@@ -335,10 +336,7 @@ public:
           objects_(XmlPass::Part::objects, mapper_, path),
           events_(XmlPass::Part::events, mapper_, path) {}
 
-    Result<void> open() {
-        if (auto ok = objects_.open(); !ok) return ok;
-        return events_.open();
-    }
+    Result<void> open() { return objects_.open(); }
 
     Result<bool> next(RowBatch& out) override {
         if (cancel_ && cancel_->load()) return fail("cancelled");
@@ -357,6 +355,8 @@ public:
                     one_pass_ = true;
                     return true;
                 }
+            } else if (auto ok = events_.open(); !ok) {
+                return tl::unexpected(ok.error()); // the second expat pass, over the whole file
             }
             mapper_.finish_objects(out);
             return true;
@@ -366,7 +366,7 @@ public:
     }
 
     std::string format() const override { return "ocel-xml"; }
-    std::uint64_t raw_size() const override { return events_.reader().raw_size(); }
+    std::uint64_t raw_size() const override { return objects_.reader().raw_size(); }
     std::uint64_t raw_consumed() const override {
         // The objects pass is the first half of the progress, the events pass the second; one
         // chunked pass from <objects> on (the types before it are little) is all of it.
@@ -380,8 +380,10 @@ public:
     std::string mapping_json() const override { return R"({"model":"ocel2"})"; }
 
 private:
+    // The reader of the pass that reads to the end of the file (and gives its digest).
     const SourceReader& events_reader() const {
-        return chunked_ ? chunked_->reader() : events_.reader();
+        if (chunked_) return chunked_->reader();
+        return events_.opened() ? events_.reader() : objects_.reader();
     }
 
     std::string path_;
