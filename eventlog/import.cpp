@@ -8,6 +8,7 @@
 #include "eventlog/case_schema.hpp"
 #include "eventlog/hash_chain.hpp"
 #include "eventlog/integrity.hpp"
+#include "eventlog/name_table.hpp"
 #include "eventlog/row_source.hpp"
 #include "eventlog/stream_name.hpp"
 
@@ -18,12 +19,12 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <limits>
+#include <malloc.h>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
-#include <unordered_map>
 
 namespace asof {
 namespace {
@@ -214,13 +215,6 @@ struct StreamState {
     }
 };
 
-struct StringHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view text) const {
-        return std::hash<std::string_view>{}(text);
-    }
-};
-
 // What one source added besides events, counted by the writer.
 struct WriteCounts {
     std::int64_t attributes = 0, relations = 0, findings = 0;
@@ -268,15 +262,23 @@ public:
             slot->emplace(std::move(*stmt));
         }
 
-        auto streams = db.prepare("SELECT id, name, kind IS NOT NULL FROM streams");
+        if (auto ok = writer.load_streams(); !ok) return tl::unexpected(ok.error());
+        return writer;
+    }
+
+    // Reads the stored streams and their highest versions into the stream table, which it
+    // replaces: at the start, and after a source is rolled back (a duplicate), whose streams and
+    // versions must not outlive it.
+    Result<void> load_streams() {
+        streams_.clear();
+        auto streams = db_->prepare("SELECT id, name, kind IS NOT NULL FROM streams");
         if (!streams) return tl::unexpected(streams.error());
         auto done = streams->each([&](const sql::Stmt& row) {
-            writer.streams_.emplace(std::string(row.column_text(1)),
-                                    StreamState{row.column_int(0), {}, row.column_int(2) != 0});
+            streams_.insert(row.column_text(1),
+                            StreamState{row.column_int(0), {}, row.column_int(2) != 0});
         });
-        if (!done) return tl::unexpected(done.error());
-        if (auto ok = writer.seed_versions(); !ok) return tl::unexpected(ok.error());
-        return writer;
+        if (!done) return done;
+        return seed_versions();
     }
 
     Result<void> write(const Batch& batch, std::int64_t import_id, WriteCounts& counts) {
@@ -398,53 +400,59 @@ public:
             "UPDATE streams SET events = events + ?2, first_ts = min(coalesce(first_ts, ?3), ?3), "
             "last_ts = max(coalesce(last_ts, ?4), ?4) WHERE id = ?1");
         if (!update) return tl::unexpected(update.error());
-        for (auto& [name, state] : streams_) {
-            if (state.events == 0) continue;
+        Result<void> written;
+        streams_.for_each([&](std::string_view, StreamState& state) {
+            if (state.events == 0 || !written) return;
             update->bind(1, state.id)
                 .bind(2, state.events)
                 .bind(3, state.first_ts)
                 .bind(4, state.last_ts);
-            if (auto ok = update->run(); !ok) return ok;
-        }
+            written = update->run();
+        });
+        if (!written) return written;
         clear_stream_counts();
         return {};
     }
 
     // Forgets the events counted so far (a new source starts).
     void clear_stream_counts() {
-        for (auto& [name, state] : streams_) {
+        streams_.for_each([](std::string_view, StreamState& state) {
             state.events = 0;
             state.first_ts = std::numeric_limits<std::int64_t>::max();
             state.last_ts = std::numeric_limits<std::int64_t>::min();
-        }
+        });
     }
 
-    // Frees the per-stream state once every source is written.
+    // Frees the per-stream state once every source is written, and gives the freed heap back to
+    // the system: the map's million small nodes would otherwise stay resident under the index
+    // builds' sort buffers and add up to the import's peak.
     void release_streams() {
-        decltype(streams_) empty;
-        streams_.swap(empty);
+        streams_.clear();
+#ifdef __GLIBC__
+        ::malloc_trim(0);
+#endif
     }
 
     // The version check of the source just written, for record_findings().
     VersionCheck take_version_check() {
         VersionCheck done = std::move(versions_);
         versions_.clear();
-        for (auto& [name, state] : streams_)
-            state.versions.unordered = false;
+        streams_.for_each(
+            [](std::string_view, StreamState& state) { state.versions.unordered = false; });
         return done;
     }
 
 private:
-    explicit CaseWriter(sql::Db& db) : db_(&db) {}
+    explicit CaseWriter(sql::Db& db) : db_(&db) {
+    }
 
     // The stream named `name`, created on first use with the declared kind and key, else the
     // ones derived from the name. A declaration gives a kind to a stream created without one.
     Result<StreamState*> stream_for(const std::string& name,
                                     const DeclaredStream* declared = nullptr) {
         bool declares = declared && declared->kind;
-        auto found = streams_.find(std::string_view(name));
-        if (found != streams_.end()) {
-            StreamState& state = found->second;
+        if (StreamState* found = streams_.find(name)) {
+            StreamState& state = *found;
             if (declares && !state.has_kind) {
                 declare_stream_->bind(1, state.id).bind(2, *declared->kind).bind(3, declared->key);
                 if (auto ok = declare_stream_->run(); !ok) return tl::unexpected(ok.error());
@@ -464,7 +472,7 @@ private:
         }
         if (auto ok = insert_stream_->run(); !ok) return tl::unexpected(ok.error());
         std::int64_t id = sqlite3_last_insert_rowid(db_->handle());
-        return &streams_.emplace(name, StreamState{id, {}, has_kind}).first->second;
+        return &streams_.insert(name, StreamState{id, {}, has_kind});
     }
 
     // Starts each known stream's version check from its highest stored version, so that an
@@ -475,11 +483,11 @@ private:
                                  "WHERE e.version IS NOT NULL GROUP BY e.stream_id");
         if (!stmt) return tl::unexpected(stmt.error());
         auto done = stmt->each([&](const sql::Stmt& row) {
-            auto found = streams_.find(row.column_text(0));
-            if (found == streams_.end()) return;
-            found->second.versions.last_version = row.column_int(1);
-            found->second.versions.last_ts = row.column_int(2);
-            found->second.versions.last_seq = row.column_int(3);
+            StreamState* found = streams_.find(row.column_text(0));
+            if (!found) return;
+            found->versions.last_version = row.column_int(1);
+            found->versions.last_ts = row.column_int(2);
+            found->versions.last_seq = row.column_int(3);
         });
         if (!done) return tl::unexpected(done.error());
         return {};
@@ -488,7 +496,7 @@ private:
     sql::Db* db_;
     std::optional<sql::Stmt> insert_event_, insert_payload_, insert_stream_, declare_stream_,
         insert_reject_, insert_link_, insert_attribute_, insert_relation_, insert_finding_;
-    std::unordered_map<std::string, StreamState, StringHash, std::equal_to<>> streams_;
+    NameTable<StreamState> streams_; // a million streams and more: compact (name_table.hpp)
     VersionCheck versions_;
     bool any_links_ = false;
 };
@@ -659,6 +667,8 @@ Result<SourceOutcome> import_one(ImportRun& run, const std::string& path) {
     if (auto row = known->step(); !row) return abandon(row.error());
     if (known->column_int(0) > 0) {
         (void)run.db.exec("ROLLBACK TO source; RELEASE source");
+        // Streams the duplicate created (read with another mapping, say) are gone from the case.
+        if (auto ok = run.writer.load_streams(); !ok) return tl::unexpected(ok.error());
         SourceOutcome again;
         again.path = path;
         again.sha256 = outcome.sha256;

@@ -791,8 +791,7 @@ TEST_CASE("import names formats that are not JSON Lines", "[import]") {
     write_file(dir.file("x.jsonl"), "\xEF\xBB\xBF  <?xml version=\"1.0\"?><log/>\n");
     auto xml = import_sources({dir.file("x.jsonl")}, dir.file("x.asof"), {});
     REQUIRE_FALSE(xml.has_value());
-    CHECK(xml.error().message ==
-          "not JSON Lines: the file is XES");
+    CHECK(xml.error().message == "not JSON Lines: the file is XES");
     write_file(dir.file("z.jsonl"), std::string("PK\x03\x04rest", 8));
     auto zip = import_sources({dir.file("z.jsonl")}, dir.file("z.asof"), {});
     REQUIRE_FALSE(zip.has_value());
@@ -1017,6 +1016,43 @@ TEST_CASE("the same source twice in one import is imported once", "[import][sour
     CHECK(info.sources.size() == 1);
     CHECK(info.findings.empty());
     CHECK(verify(dir.file("c.asof")).ok());
+}
+
+TEST_CASE("the streams of a source rolled back as a duplicate do not outlive it",
+          "[import][sources]") {
+    // Read with another mapping, the duplicate names streams the case does not hold; they are
+    // rolled back with it, so a later source that uses one of those names must create it anew
+    // (it used to get the rolled-back id: its events pointed at no stream, or at another one).
+    TempDir dir;
+    write_file(dir.file("a.jsonl"),
+               "{\"stream\":\"order-1\",\"lane\":\"lane-1\",\"ts\":\"2026-01-01T00:00:00Z\","
+               "\"version\":1}\n");
+    write_file(dir.file("b.jsonl"),
+               "{\"stream\":\"x\",\"lane\":\"lane-7\",\"ts\":\"2026-01-02T00:00:00Z\","
+               "\"version\":1}\n"
+               "{\"stream\":\"x\",\"lane\":\"lane-1\",\"ts\":\"2026-01-03T00:00:00Z\","
+               "\"version\":2}\n");
+    import_ok({dir.file("a.jsonl")}, dir.file("case.asof"));
+    ImportOptions by_lane;
+    by_lane.map = {"stream=lane"};
+    auto outcome =
+        import_ok({dir.file("a.jsonl"), dir.file("b.jsonl")}, dir.file("case.asof"), by_lane);
+    REQUIRE(outcome.sources.size() == 2);
+    CHECK(outcome.sources[0].already_imported);
+    CHECK(outcome.sources[1].events == 2);
+
+    auto db = open_ok(dir.file("case.asof"));
+    CHECK(db.scalar_int("SELECT count(*) FROM events WHERE stream_id NOT IN "
+                        "(SELECT id FROM streams)") == 0);
+    CHECK(db.scalar_int("SELECT count(*) FROM streams") == 3);
+    CHECK(db.scalar_int("SELECT events FROM streams WHERE name = 'lane-1'") == 1);
+    CHECK(db.scalar_int("SELECT count(*) FROM events e JOIN streams s ON s.id = e.stream_id "
+                        "WHERE s.name = 'lane-7'") == 1);
+    // The duplicate's version 1 of lane-1 is gone with it, so b's version 2 starts the stream
+    // with a gap instead of following a version the case does not hold.
+    CHECK(db.scalar_int("SELECT count(*) FROM findings f JOIN streams s ON s.id = f.stream_id "
+                        "WHERE s.name = 'lane-1' AND f.kind = 'version_gap'") == 1);
+    CHECK(verify(dir.file("case.asof")).ok());
 }
 
 TEST_CASE("a second source continues the seq, the imports and the chain", "[import][sources]") {
