@@ -224,6 +224,11 @@ TEST_CASE("File > Export report writes the report of the query, as asof report d
     CHECK(fs::exists(csv + ".manifest.json"));
     CHECK(ui::export_report(state, c.case_path, report::ReportFormat::json, "").find("case file") !=
           std::string::npos);
+    // Without threads (as here) the dialog's Export writes at once.
+    ui::start_report_export(state, md, report::ReportFormat::md, "Again");
+    CHECK_FALSE(state.report_task);
+    CHECK(state.report_message == "Written to " + md);
+    CHECK(read_file(md).starts_with("# Again\n"));
 }
 
 TEST_CASE("selecting an event outside the results queries its stream", "[ui][console]") {
@@ -275,4 +280,50 @@ TEST_CASE("in background mode the rows, stream counts and snapshots arrive on th
     CHECK(state.selected_seq == 15);
     CHECK(state.messages.empty());
     CHECK(wakes >= 2); // the rows and the stream counts each woke it
+}
+
+TEST_CASE("in background mode File > Export report writes on a thread while frames draw",
+          "[ui][console][report]") {
+    ConsoleCase c;
+    HeadlessImGui imgui;
+    ui::ConsoleOptions options{c.case_path,
+                               "discrepancy #4721 tuesday to thursday",
+                               "2026-04-17T10:00:00+02:00",
+                               "Europe/Berlin",
+                               std::nullopt,
+                               std::nullopt,
+                               true,
+                               {}};
+    auto console = ui::Console::open(options);
+    REQUIRE(console.has_value());
+    auto& state = (*console)->state();
+    auto draw_until_idle = [&] {
+        for (int i = 0; i < 2000 && (*console)->busy(); ++i) {
+            imgui.raw_frame([&] { (*console)->frame(); });
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        REQUIRE_FALSE((*console)->busy());
+        imgui.raw_frame([&] { (*console)->frame(); });
+    };
+    draw_until_idle();
+
+    std::string md = c.dir.file("report.md");
+    ui::start_report_export(state, md, report::ReportFormat::md, "On a thread");
+    REQUIRE(state.report_task);
+    CHECK((*console)->busy()); // the window redraws while it writes
+    draw_until_idle();
+    CHECK(state.report_message == "Written to " + md);
+    std::string text = read_file(md);
+    CHECK(text.starts_with("# On a thread\n"));
+    CHECK(text.find("| Listed events | 4 |") != std::string::npos);
+
+    // A refusal comes back the same way, and the case file is untouched.
+    ui::start_report_export(state, c.case_path, report::ReportFormat::json, "");
+    draw_until_idle();
+    CHECK(state.report_message.starts_with("Not written: "));
+    CHECK(state.report_message.find("case file") != std::string::npos);
+    auto db = open_ok(c.case_path);
+    auto verified = verify_case(db, false);
+    REQUIRE(verified.has_value());
+    CHECK(verified->ok());
 }

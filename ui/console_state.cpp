@@ -64,10 +64,16 @@ void poll_background(ConsoleState& state) {
         if (built && state.inspection.stream_id == state.snapshot_stream)
             state.inspection = Inspection{};
     }
+    if (state.report_task && state.report_task->done()) {
+        auto written = state.report_task->take();
+        state.report_task.reset();
+        state.report_message =
+            written ? "Written to " + *written : "Not written: " + written.error().describe();
+    }
 }
 
 bool busy(const ConsoleState& state) {
-    return state.query_task || state.streams_task;
+    return state.query_task || state.streams_task || state.report_task;
 }
 
 void run_query(ConsoleState& state) {

@@ -71,7 +71,7 @@ struct ConsoleState {
     std::map<std::int64_t, EventDetail> detail_cache; // by seq; small, cleared when large
 
     // Work on threads (the app's mode; tests run everything in place): the query's rows, the
-    // stream counts, and snapshots of the inspected stream, each on its own connection.
+    // stream counts, snapshots of the inspected stream and reports, each on its own connection.
     bool background = false;
     std::function<void()> wake; // ConsoleOptions::wake, given to each task
     std::unique_ptr<BackgroundTask<query::ResultSet>> query_task;
@@ -79,6 +79,10 @@ struct ConsoleState {
     std::chrono::steady_clock::time_point query_started;
     std::unique_ptr<BackgroundTask<std::vector<StreamSummary>>> streams_task;
     std::unique_ptr<BackgroundTask<std::int64_t>> snapshot_task;
+    // File > Export report: the report being written (its result is the file's path) and the
+    // outcome of the last one, shown in the dialog.
+    std::unique_ptr<BackgroundTask<std::string>> report_task;
+    std::string report_message;
     std::int64_t snapshot_stream = -1;  // the stream snapshot_task builds (or tried)
     bool cursor_on_last_result = false; // put cursor A on the last row when rows arrive
     std::optional<std::int64_t> select_when_ready;
@@ -96,7 +100,7 @@ struct ConsoleState {
 // background mode the rows arrive later (poll_background), the last results staying until then.
 void run_query(ConsoleState& state);
 
-// Takes what background work has finished: results, stream counts, built snapshots.
+// Takes what background work has finished: results, stream counts, built snapshots, reports.
 void poll_background(ConsoleState& state);
 
 // Whether background work is still running.

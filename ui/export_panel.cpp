@@ -1,7 +1,7 @@
 // File > Export results (the current query's matching events as CSV, JSON or JSON Lines) and
-// File > Export report (the timeline report of report/: HTML, PDF, CSV, JSON or Markdown), each
-// written through a temporary file renamed into place, never over the case file or a source
-// log (report::write_file_atomically).
+// File > Export report (the timeline report of report/: HTML, PDF, CSV, JSON or Markdown, built
+// on a thread of its own in the app), each written through a temporary file renamed into
+// place, never over the case file or a source log (report::write_file_atomically).
 #include "eventlog/json_text.hpp"
 #include "report/event_writer.hpp"
 #include "report/report_builder.hpp"
@@ -44,19 +44,65 @@ std::string export_results(ConsoleState& state, const std::string& path, EventFo
     return stored ? std::string() : stored.error().describe();
 }
 
+namespace {
+
+// What writing a report needs, taken from the console so that another thread can do it.
+struct ReportJob {
+    report::ReportRequest request;
+    report::ReportFormat format;
+    std::string path;
+    std::vector<std::string> protected_paths;
+};
+
+ReportJob report_job(const ConsoleState& state, const std::string& path,
+                     report::ReportFormat format, const std::string& title) {
+    ReportJob job;
+    job.request.query_text = state.prepared->text;
+    job.request.clock = state.prepared->clock;
+    job.request.title = title;
+    job.request.projection = state.projection;
+    job.request.case_path = state.case_path;
+    job.format = format;
+    job.path = path;
+    job.protected_paths = protected_paths(state);
+    return job;
+}
+
+// Builds and writes the report on `db`; an error message, empty on success.
+std::string write_report(sql::Db& db, const ReportJob& job) {
+    auto built = report::build_report(db, job.request);
+    if (!built) return built.error().describe();
+    auto written = report::export_report(*built, job.format, job.path, job.protected_paths);
+    return written ? std::string() : written.error().describe();
+}
+
+} // namespace
+
 std::string export_report(ConsoleState& state, const std::string& path, report::ReportFormat format,
                           const std::string& title) {
     if (!state.prepared) return "run a query first";
-    report::ReportRequest request;
-    request.query_text = state.prepared->text;
-    request.clock = state.prepared->clock;
-    request.title = title;
-    request.projection = state.projection;
-    request.case_path = state.case_path;
-    auto built = report::build_report(state.db, request);
-    if (!built) return built.error().describe();
-    auto written = report::export_report(*built, format, path, protected_paths(state));
-    return written ? std::string() : written.error().describe();
+    return write_report(state.db, report_job(state, path, format, title));
+}
+
+void start_report_export(ConsoleState& state, const std::string& path, report::ReportFormat format,
+                         const std::string& title) {
+    if (state.report_task) return;
+    if (!state.background || !state.prepared) {
+        std::string error = export_report(state, path, format, title);
+        state.report_message = error.empty() ? "Written to " + path : "Not written: " + error;
+        return;
+    }
+    state.report_message.clear();
+    state.report_task = std::make_unique<BackgroundTask<std::string>>(
+        [job = report_job(state, path, format, title)](
+            const std::atomic<bool>&) -> Result<std::string> {
+            auto db = open_case(job.request.case_path);
+            if (!db) return tl::unexpected(db.error());
+            std::string error = write_report(*db, job);
+            if (!error.empty()) return fail(error);
+            return job.path;
+        },
+        state.wake);
 }
 
 namespace {
@@ -80,15 +126,17 @@ void format_combo(int& format, std::string& path, const char* const* labels,
     }
 }
 
-// The outcome of the last export, Export (runs `write`: an error, or empty when written) and
-// Close; ends the popup.
-void export_buttons(std::string& message, const std::string& path,
-                    const std::function<std::string()>& write) {
-    if (!message.empty()) ImGui::TextWrapped("%s", printable(message).c_str());
-    if (ImGui::Button("Export")) {
-        std::string error = write();
-        message = error.empty() ? "Written to " + path : "Not written: " + error;
-    }
+// The outcome of the last export (or that one is being written), Export (runs `write`, which
+// sets the message; disabled while `writing`) and Close; ends the popup.
+void export_buttons(std::string& message, const std::function<void()>& write,
+                    bool writing = false) {
+    if (writing)
+        ImGui::TextUnformatted("Writing... (the hash chain is verified first)");
+    else if (!message.empty())
+        ImGui::TextWrapped("%s", printable(message).c_str());
+    if (writing) ImGui::BeginDisabled();
+    if (ImGui::Button("Export")) write();
+    if (writing) ImGui::EndDisabled();
     ImGui::SameLine();
     if (ImGui::Button("Close")) {
         message.clear();
@@ -112,15 +160,16 @@ void draw_export_dialog(ConsoleState& state, bool& open) {
     const char* endings[] = {".csv", ".json", ".jsonl"};
     format_combo(format, path, formats, endings, 3);
     ImGui::InputText("file", &path);
-    export_buttons(message, path, [&] {
+    export_buttons(message, [&] {
         const EventFormat chosen[] = {EventFormat::csv, EventFormat::json, EventFormat::jsonl};
-        return export_results(state, path, chosen[format]);
+        std::string error = export_results(state, path, chosen[format]);
+        message = error.empty() ? "Written to " + path : "Not written: " + error;
     });
 }
 
 void draw_report_dialog(ConsoleState& state, bool& open) {
     if (!begin_export_popup("Export report", open)) return;
-    static std::string path = "asof-report.html", title, message;
+    static std::string path = "asof-report.html", title;
     static int format = 0;
     const char* formats[] = {"HTML (with an SVG timeline)", "PDF", "CSV (+ .manifest.json)", "JSON",
                              "Markdown"};
@@ -140,8 +189,9 @@ void draw_report_dialog(ConsoleState& state, bool& open) {
             for (int i = 0; i < 5; ++i)
                 if (chosen[i] == *named) format = i;
     }
-    export_buttons(message, path,
-                   [&] { return export_report(state, path, chosen[format], title); });
+    export_buttons(
+        state.report_message, [&] { start_report_export(state, path, chosen[format], title); },
+        state.report_task != nullptr);
 }
 
 } // namespace asof::ui

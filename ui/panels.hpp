@@ -51,6 +51,13 @@ void draw_export_dialog(ConsoleState& state, bool& open);
 std::string export_report(ConsoleState& state, const std::string& path, report::ReportFormat format,
                           const std::string& title);
 
+// Writes the report as export_report does: in the app's background mode on its own thread and
+// connection, so the window keeps drawing while the chain is verified and the report built
+// (poll_background puts the outcome in state.report_message), else at once. Does nothing while
+// a report is being written.
+void start_report_export(ConsoleState& state, const std::string& path, report::ReportFormat format,
+                         const std::string& title);
+
 // File > Export report: the report in a format chosen from a list or by the file's extension.
 // `open` asks for the dialog (reset once it opens).
 void draw_report_dialog(ConsoleState& state, bool& open);
