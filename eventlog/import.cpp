@@ -423,9 +423,8 @@ public:
         });
     }
 
-    // Frees the per-stream state once every source is written, and gives the freed heap back to
-    // the system: the map's million small nodes would otherwise stay resident under the index
-    // builds' sort buffers and add up to the import's peak.
+    // Frees the per-stream state once every source is written, and gives what the heap holds
+    // free back to the system, so that the index builds' sort buffers do not add to it.
     void release_streams() {
         streams_.clear();
 #ifdef __GLIBC__
