@@ -360,7 +360,10 @@ int run(const Options& options) {
         int width = 0, height = 0;
         glfwGetFramebufferSize(window, &width, &height);
         glViewport(0, 0, width, height);
-        glClearColor(0.1f, 0.1f, 0.11f, 1.0f);
+        // The console's main window draws no background: the theme's shows through (a fixed dark
+        // clear left the light theme's dark text on near black, seen in a screenshot).
+        const ImVec4 background = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
+        glClearColor(background.x, background.y, background.z, 1.0f);
         glClear(GL_COLOR_BUFFER_BIT);
         ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
         // Frames count once the first answer is in (screenshots and benchmarks wait for it).

@@ -306,6 +306,14 @@ TEST_CASE("in background mode File > Export report writes on a thread while fram
         imgui.raw_frame([&] { (*console)->frame(); });
     };
     draw_until_idle();
+    // The dialog is opaque in both themes (the table's text must not show through its fields),
+    // and in the light theme its white fields have a border.
+    for (bool dark : {true, false}) {
+        ui::Console::apply_theme(dark);
+        CHECK(ImGui::GetStyle().Colors[ImGuiCol_PopupBg].w == 1.0f);
+        CHECK(ImGui::GetStyle().FrameBorderSize == (dark ? 0.0f : 1.0f));
+    }
+    ui::Console::apply_theme(true);
 
     std::string md = c.dir.file("report.md");
     ui::start_report_export(state, md, report::ReportFormat::md, "On a thread");

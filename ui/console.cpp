@@ -117,6 +117,11 @@ void Console::apply_theme(bool dark) {
     style.FrameRounding = 3;
     style.ScrollbarRounding = 3;
     style.WindowBorderSize = 0;
+    // Dialogs and menus are opaque: the table's text showed through the export dialogs' fields.
+    // In the light theme fields are as white as a dialog, so they get a border to be seen by.
+    // (Both seen in screenshots.)
+    style.Colors[ImGuiCol_PopupBg].w = 1.0f;
+    style.FrameBorderSize = dark ? 0.0f : 1.0f;
 }
 
 void Console::draw_menu(FrameRequests& requests) {
